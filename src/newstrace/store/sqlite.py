@@ -1,0 +1,281 @@
+"""The SQLite store: articles, their analyses and the documents that failed, written in transactions.
+
+The database runs in WAL mode so readers (the server, a second CLI) keep working while an ingest writes. The
+schema is ``schema.sql`` plus the files of ``migrations/`` applied in name order; each applied file is recorded,
+so opening an older database brings it up to date. Writes happen in ``transaction()`` blocks: a batch that is
+interrupted leaves nothing half-written, and a rerun completes it because documents already recorded are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from newstrace.model import Analysis, Article, Failure, Removed, from_dict, to_dict
+
+SCHEMA = Path(__file__).with_name("schema.sql")
+MIGRATIONS = Path(__file__).with_name("migrations")
+BASE_VERSION = 1
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _json(value: Any) -> str:
+    return json.dumps(to_dict(value), ensure_ascii=False)
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or is not a newstrace store."""
+
+
+class Store:
+    """A newstrace database file. Use as a context manager or call ``close()``."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False, timeout: float = 30.0) -> None:
+        self.path = str(path)
+        self.readonly = readonly
+        try:
+            if readonly:
+                if not Path(self.path).exists():
+                    raise StoreError(f"no database at {self.path}")
+                self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=timeout,
+                                            check_same_thread=False)
+            else:
+                self.conn = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            if not readonly:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+                self.migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a usable newstrace database: {exc}") from exc
+        self.conn.isolation_level = None  # explicit transactions only
+
+    # -- lifecycle ---------------------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def migrate(self) -> list[str]:
+        """Create the base schema and apply the migrations not yet recorded; returns the names applied."""
+        self.conn.executescript(SCHEMA.read_text(encoding="utf-8"))
+        done = {r[0] for r in self.conn.execute("SELECT name FROM migrations")}
+        applied: list[str] = []
+        for path in sorted(MIGRATIONS.glob("*.sql")):
+            if path.name in done:
+                continue
+            script = path.read_text(encoding="utf-8")
+            self.conn.executescript(
+                "BEGIN;\n" + script + f"\nINSERT INTO migrations(name, applied_at) VALUES ('{path.name}', '{utcnow()}');\nCOMMIT;"
+            )
+            applied.append(path.name)
+        version = BASE_VERSION + len(done) + len(applied)
+        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(version),))
+        self.conn.commit()
+        return applied
+
+    @property
+    def schema_version(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: everything inside lands together or not at all."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # -- writing -------------------------------------------------------------------------------------------------
+    def known_shas(self, shas: Iterable[str]) -> set[str]:
+        """Which of these raw-content hashes are already recorded (ingested, failed or duplicate)."""
+        shas = [s for s in shas if s]
+        found: set[str] = set()
+        for i in range(0, len(shas), 500):
+            chunk = shas[i : i + 500]
+            q = f"SELECT sha FROM documents WHERE sha IN ({','.join('?' * len(chunk))})"
+            found.update(r[0] for r in self.conn.execute(q, chunk))
+        return found
+
+    def has_article(self, article_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone() is not None
+
+    def add_document(self, uri: str, sha: str | None, status: str, *, article_id: str | None = None,
+                     stage: str | None = None, reason: str | None = None, size: int | None = None,
+                     fetched_at: str | None = None) -> bool:
+        """Record one document in the ledger; returns False when it was already recorded."""
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO documents(uri, sha, status, stage, reason, article_id, size, fetched_at, ingested_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            (uri, sha, status, stage, reason, article_id, size, fetched_at, utcnow()),
+        )
+        return cur.rowcount > 0
+
+    def add_failure(self, failure: Failure) -> bool:
+        """Record a document that failed at some stage, with its reason."""
+        return self.add_document(failure.uri, failure.content_sha, "failed", stage=failure.stage,
+                                 reason=failure.reason, size=failure.size)
+
+    def add_article(self, article: Article, analysis: Analysis | None) -> bool:
+        """Insert an article and its analysis; returns False when an article with this id is already stored."""
+        if self.has_article(article.id):
+            return False
+        c = self.conn
+        c.execute(
+            "INSERT INTO articles(id, url, outlet, title, byline, published, tags, language, text, paragraphs, removed,"
+            " uri, fetched_at, meta, analysis, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (article.id, article.url, article.outlet, article.title, article.byline, article.published,
+             _json(article.tags), article.language, article.text, _json(article.paragraphs), _json(article.removed),
+             article.uri, article.fetched_at, _json(article.meta), _json(analysis) if analysis else None, utcnow()),
+        )
+        if analysis is not None:
+            self._write_analysis(article.id, analysis)
+        return True
+
+    def replace_analysis(self, article_id: str, analysis: Analysis) -> None:
+        """Swap in a new analysis for a stored article (a re-analysis with a newer model or lexicon)."""
+        c = self.conn
+        for table in ("entities", "mentions", "places", "events", "quotes", "flags"):
+            c.execute(f"DELETE FROM {table} WHERE article_id=?", (article_id,))
+        c.execute("UPDATE articles SET analysis=? WHERE id=?", (_json(analysis), article_id))
+        self._write_analysis(article_id, analysis)
+
+    def _write_analysis(self, aid: str, an: Analysis) -> None:
+        c = self.conn
+        c.executemany(
+            "INSERT INTO entities(article_id, id, name, type, aliases, country, sector, title, canonical)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            [(aid, e.id, e.name, e.type, _json(e.aliases), e.country, e.sector, e.title, e.canonical)
+             for e in an.entities],
+        )
+        c.executemany(
+            "INSERT INTO mentions(article_id, entity_id, start, end) VALUES (?,?,?,?)",
+            [(aid, e.id, s, t) for e in an.entities for s, t in e.mentions],
+        )
+        c.executemany(
+            "INSERT INTO places(article_id, id, name, country, admin1, lat, lon, geonameid, feature, mentions)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [(aid, p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.geonameid, p.feature, _json(p.mentions))
+             for p in an.places],
+        )
+        c.executemany(
+            "INSERT INTO events(article_id, id, type, mode, cameo, actor, target, place, date, modality, ev_start,"
+            " ev_end, ev_text, source_kind, source_entity, source_text, source_cue, source_quote, flags, actor_text,"
+            " target_text, trigger) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(aid, ev.id, ev.type, ev.mode, ev.cameo, ev.actor, ev.target, ev.place, ev.date, ev.modality,
+              ev.evidence.start, ev.evidence.end, ev.evidence.text, ev.source.kind, ev.source.entity,
+              ev.source.text, ev.source.cue, ev.source.quote, _json(ev.flags), ev.actor_text, ev.target_text,
+              ev.trigger) for ev in an.events],
+        )
+        c.executemany(
+            "INSERT INTO quotes(article_id, id, speaker, speaker_text, cue, text, start, end, direct)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            [(aid, q.id, q.speaker, q.speaker_text, q.cue, q.text, q.start, q.end, int(q.direct)) for q in an.quotes],
+        )
+        c.executemany(
+            "INSERT INTO flags(article_id, kind, start, end, text) VALUES (?,?,?,?,?)",
+            [(aid, f.kind, f.start, f.end, f.text) for f in an.flags],
+        )
+
+    # -- reading -------------------------------------------------------------------------------------------------
+    def resolve_article_id(self, ref: str) -> str | None:
+        """The full id of the article named by an id, a unique id prefix, or a URL."""
+        row = self.conn.execute("SELECT id FROM articles WHERE id=? OR url=? LIMIT 1", (ref, ref)).fetchone()
+        if row:
+            return row[0]
+        rows = self.conn.execute("SELECT id FROM articles WHERE id LIKE ? LIMIT 2", (ref + "%",)).fetchall()
+        return rows[0][0] if len(rows) == 1 else None
+
+    def article(self, ref: str) -> tuple[Article, Analysis] | None:
+        """An article and its analysis by id, id prefix or URL."""
+        aid = self.resolve_article_id(ref)
+        if aid is None:
+            return None
+        row = self.conn.execute("SELECT * FROM articles WHERE id=?", (aid,)).fetchone()
+        return article_from_row(row), analysis_from_row(row)
+
+    def iter_articles(self, *, since_seq: int = 0, batch: int = 500) -> Iterator[tuple[int, Article, Analysis]]:
+        """Stream stored articles in ingest order with their analyses, reading ``batch`` rows at a time."""
+        last = since_seq
+        while True:
+            rows = self.conn.execute(
+                "SELECT * FROM articles WHERE seq > ? ORDER BY seq LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield row["seq"], article_from_row(row), analysis_from_row(row)
+            last = rows[-1]["seq"]
+
+    def list_articles(self, *, limit: int = 50, offset: int = 0, outlet: str | None = None,
+                      since: str | None = None, query: str | None = None) -> list[sqlite3.Row]:
+        """Article summaries, newest ingest first, with counts of what analysis found."""
+        where, args = [], []
+        if outlet:
+            where.append("a.outlet = ?")
+            args.append(outlet)
+        if since:
+            where.append("a.published >= ?")
+            args.append(since)
+        if query:
+            where.append("a.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            args.append(query)
+        sql = (
+            "SELECT a.seq, a.id, a.url, a.outlet, a.title, a.byline, a.published, a.tags, a.uri, length(a.text) AS chars,"
+            " (SELECT count(*) FROM entities e WHERE e.article_id=a.id) AS entities,"
+            " (SELECT count(*) FROM events v WHERE v.article_id=a.id) AS events,"
+            " (SELECT count(*) FROM quotes q WHERE q.article_id=a.id) AS quotes"
+            " FROM articles a" + (" WHERE " + " AND ".join(where) if where else "") +
+            " ORDER BY a.seq DESC LIMIT ? OFFSET ?"
+        )
+        return self.conn.execute(sql, [*args, limit, offset]).fetchall()
+
+    def failures(self, *, limit: int = 100, offset: int = 0) -> list[sqlite3.Row]:
+        return self.conn.execute(
+            "SELECT seq, uri, stage, reason, size, ingested_at FROM documents WHERE status='failed'"
+            " ORDER BY seq DESC LIMIT ? OFFSET ?", (limit, offset)
+        ).fetchall()
+
+    def counts(self) -> dict[str, int]:
+        """How many of each thing the store holds."""
+        out = {}
+        for table in ("articles", "entities", "places", "events", "quotes", "flags"):
+            out[table] = self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        out["failed"] = self.conn.execute("SELECT count(*) FROM documents WHERE status='failed'").fetchone()[0]
+        out["documents"] = self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        return out
+
+
+def article_from_row(row: sqlite3.Row) -> Article:
+    """Rebuild an ``Article`` from its ``articles`` row."""
+    return Article(
+        id=row["id"], url=row["url"], outlet=row["outlet"], title=row["title"], byline=row["byline"],
+        published=row["published"], tags=json.loads(row["tags"]), language=row["language"], text=row["text"],
+        paragraphs=json.loads(row["paragraphs"]),
+        removed=[Removed(**r) for r in json.loads(row["removed"])],
+        uri=row["uri"], fetched_at=row["fetched_at"], meta=json.loads(row["meta"]),
+    )
+
+
+def analysis_from_row(row: sqlite3.Row) -> Analysis:
+    """Rebuild the ``Analysis`` stored with an article (empty when it was stored without one)."""
+    raw = row["analysis"]
+    return from_dict(Analysis, json.loads(raw)) if raw else Analysis()
