@@ -161,6 +161,10 @@ class Quote:
     start: int
     end: int
     direct: bool
+    kind: str | None = None  # the speaker's source kind (SOURCE_KINDS): person, organization, outlet, anonymous, ...
+    speaker_span: Span | None = None  # the speaker as written ("she", "sources"), offsets into Article.text
+    cue_span: Span | None = None  # the cue as written ("explained", "according to", "wrote")
+    block: bool = False  # a passage introduced by "X wrote:" rather than marked by quote marks
 
 
 @dataclass

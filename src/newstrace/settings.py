@@ -27,6 +27,18 @@ class Settings:
     # user dictionaries and lexicons (os.pathsep-separated files) added to the shipped data
     actor_files: list[Path] = field(default_factory=lambda: _paths(os.environ.get("NEWSTRACE_ACTORS")))
     lexicon_files: list[Path] = field(default_factory=lambda: _paths(os.environ.get("NEWSTRACE_LEXICONS")))
+    # user files of outlet groups (one owner, one wire: YAML like data/outlets/*.yaml) added to the shipped ones
+    outlet_files: list[Path] = field(default_factory=lambda: _paths(os.environ.get("NEWSTRACE_OUTLETS")))
+    # web fetching (collect/web.py, watch): hosts exempt from the private-address refusal (comma-separated names,
+    # IPs or CIDR blocks, for tests and intranets), the user agent, and the politeness and safety limits
+    allow_hosts: list[str] = field(default_factory=lambda: [
+        h.strip() for h in os.environ.get("NEWSTRACE_ALLOW_HOSTS", "").split(",") if h.strip()])
+    user_agent: str = field(default_factory=lambda: os.environ.get(
+        "NEWSTRACE_USER_AGENT", "newstrace/0.1 (+https://github.com/newstrace/newstrace; news research crawler)"))
+    fetch_timeout: float = field(default_factory=lambda: float(os.environ.get("NEWSTRACE_FETCH_TIMEOUT", "30")))
+    max_redirects: int = field(default_factory=lambda: int(os.environ.get("NEWSTRACE_MAX_REDIRECTS", "5")))
+    host_rate: float = field(default_factory=lambda: float(os.environ.get("NEWSTRACE_HOST_RATE", "1.0")))
+    host_concurrency: int = field(default_factory=lambda: int(os.environ.get("NEWSTRACE_HOST_CONCURRENCY", "2")))
 
 
 def get_settings() -> Settings:

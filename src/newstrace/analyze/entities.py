@@ -1,47 +1,482 @@
-"""The entity component: named-entity mentions grouped into one entity per name.
+"""The entity component: named-entity mentions grouped into one entity per real-world actor in an article.
 
-Writes ``doc._.nt_entities``: a list of ``Entity`` with character-offset mentions into the article text.
+Writes ``doc._.nt_entities``: a list of ``Entity`` (ids ``e1``, ``e2`` ... in order of first mention) whose
+``mentions`` are character spans into the article text. Other components map a span to an entity with
+``entity_at(doc, start_char, end_char)``, which also knows role descriptions ("the ISI chief") and partial names.
+
+Grouping follows these rules, in order (each one a union of mention groups):
+1. the same name key (case, diacritics, hyphens, an article, a possessive, a leading title ignored);
+2. an acronym defined in parentheses after a name ("Inter-Services Intelligence (ISI)");
+3. the same dictionary actor or country ("ISI" and "Inter Service Intelligence" are both one dictionary entry);
+4. an acronym equal to the initials of a longer name in the article;
+5. a partial person name (surname or given name, or a transliteration variant of it) to the one full name
+   that contains it;
+6. transliteration variants of whole names (same consonant skeleton, close fuzzy score, compatible types).
+The type of each entity is then decided over all its mentions, and country and sector come from the dictionary,
+nationality adjectives and possessives next to a mention, and the organisation a person is the chief/envoy/...
+of ("ISI chief Faiz Hameed", "Faiz Hameed, the head of Pakistan's Inter-Services Intelligence").
 """
 
 from __future__ import annotations
 
-from spacy.language import Language
-from spacy.tokens import Doc
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from newstrace.analyze.actors import ActorDictionary, get_dictionary
+from newstrace.analyze.gazetteer import Gazetteer, get_gazetteer
+from newstrace.analyze.names import (
+    clean_surface,
+    fold,
+    initials,
+    is_acronym,
+    is_all_caps_text,
+    name_key,
+    skeleton,
+    strip_possessive,
+)
+from newstrace.analyze.places import best_candidate
 from newstrace.model import Entity
 
 ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
+PLACE_TYPES = {"GPE", "LOC", "FAC"}
+MAX_MENTIONS = 2000  # entity mentions grouped per document; beyond that they are ignored (bounded time)
+MAX_NAME_CHARS = 100
+MAX_BUCKET = 30  # candidates compared per blocking key in the fuzzy steps
+FUZZY_MIN = 70.0  # rapidfuzz ratio for two names with the same consonant skeleton
+# prepositions that introduce a place ("in Swat", "at Torkham"), the rule for a model's PERSON/ORG on a toponym
+_LOCATIVES = {"in", "at", "near", "outside", "across", "around", "inside", "towards", "toward"}
+_INDEX = "nt_entity_index"
+_ROLES = "nt_entity_roles"
+
+for _ext in (_INDEX, _ROLES):
+    if not Doc.has_extension(_ext):
+        Doc.set_extension(_ext, default=None)
 
 
-def _key(text: str) -> str:
-    text = text.strip()
-    # a possessive is the same name ("Hameed's visit")
-    for suffix in ("'s", "\u2019s"):
-        if text.endswith(suffix):
-            text = text[: -len(suffix)]
-    return " ".join(text.split()).casefold()
+@dataclass
+class Mention:
+    """One name mention, cleaned: the name's offsets, its key, the model's label and what the dictionary says."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    key: str
+    title: str | None = None
+    title_sector: str | None = None
+    actor: int | None = None  # index into the dictionary's actors
+    country: str | None = None  # ISO3 when the mention names a country or is its demonym
+    nationality: str | None = None  # ISO3 of a country possessive or demonym written in front of the name
+    toponym_rule: bool = False  # the model's PERSON/ORG turned into a place by a dateline or locative rule
+
+
+@dataclass
+class _Group:
+    mentions: list[Mention] = field(default_factory=list)
+    labels: Counter = field(default_factory=Counter)
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # the earlier group stays the root so entity order follows first mentions
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _type_class(label: str) -> str:
+    """Types a model confuses for one another: people and organisations; places; nationalities."""
+    return "place" if label in PLACE_TYPES else ("norp" if label == "NORP" else "actor")
 
 
 class EntityGrouper:
-    """Group the model's entity mentions by normalised name."""
+    """Group a document's entity mentions into entities with type, country and sector (indexes built once)."""
+
+    def __init__(self, dictionary: ActorDictionary | None = None, gazetteer: Gazetteer | None = None) -> None:
+        self.d = dictionary or get_dictionary()
+        self.g = gazetteer or get_gazetteer()
+        self._acronyms = {k for k in self.d.acronym_actor if len(k) >= 2}
+
+    # -- mentions ------------------------------------------------------------------------------------------------
+    def _title_before(self, doc: Doc, start_tok: int) -> tuple[str | None, str | None, int]:
+        """A title written right before a name ("Secretary of State", "Lt Gen"): (title, sector, first token)."""
+        for words in self.d.title_words:
+            n = len(words)
+            if start_tok - n < 0:
+                continue
+            toks = doc[start_tok - n:start_tok]
+            if tuple(name_key(t.text) for t in toks) == words and toks[0].text[:1].isupper():
+                text = toks.text
+                return text, self.d.titles.get(" ".join(words)), start_tok - n
+        return None, None, start_tok
+
+    def _strip_title(self, words: list[str]) -> tuple[int, str | None, str | None]:
+        """How many leading words of a name are a title, and the title's text and sector."""
+        keys = [name_key(w) for w in words]
+        for tw in self.d.title_words:
+            n = len(tw)
+            if n < len(words) and tuple(keys[:n]) == tw:
+                return n, " ".join(words[:n]), self.d.titles.get(" ".join(tw))
+        return 0, None, None
+
+    def mentions(self, doc: Doc) -> list[Mention]:
+        """The document's actor mentions: the model's entities (cut at line breaks, titles stripped) plus
+        dictionary acronyms the model missed."""
+        out: list[Mention] = []
+        covered: set[int] = set()
+        title_tokens: set[int] = set()
+        ents = [e for e in doc.ents if e.label_ in ACTOR_LABELS]
+        # titles before person names first, so an entity the model found inside a title ("State" in
+        # "Secretary of State Hillary Clinton") is not taken for an actor
+        person_titles: dict[int, tuple[str, str | None]] = {}
+        for ent in ents:
+            if ent.label_ == "PERSON":
+                title, sector, first = self._title_before(doc, ent.start)
+                if title:
+                    person_titles[ent.start] = (title, sector)
+                    title_tokens.update(range(first, ent.start))
+        for ent in ents:
+            if len(out) >= MAX_MENTIONS:
+                break
+            if all(i in title_tokens for i in range(ent.start, ent.end)):
+                continue
+            for m in self._split_ent(doc, ent, person_titles.get(ent.start)):
+                out.append(m)
+            covered.update(range(ent.start, ent.end))
+        for tok in doc:
+            if len(out) >= MAX_MENTIONS:
+                break
+            bare = tok.text.replace(".", "")
+            if tok.i not in covered and bare in self._acronyms and tok.text[:1].isupper():
+                actor = self.d.acronym_actor[bare]
+                out.append(Mention(tok.idx, tok.idx + len(tok.text), tok.text, self.d.actors[actor].type,
+                                   name_key(tok.text), actor=actor))
+        out.sort(key=lambda m: m.start)
+        # a name found to be a place once ("in Hyderabad") is that place wherever the model called it ORG/PERSON
+        places = {m.key for m in out if m.label == "GPE" and m.toponym_rule}
+        if places:
+            for m in out:
+                if m.key in places and m.label in ("ORG", "PERSON") and m.actor is None and not m.title:
+                    m.label = "GPE"
+        return out
+
+    def _split_ent(self, doc: Doc, ent: Span, title: tuple[str, str | None] | None) -> list[Mention]:
+        out = []
+        start = ent.start_char
+        prev = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        for part in ent.text.split("\n"):
+            m = self._mention(doc, start, part, ent.label_, title, prev)
+            if m is not None:
+                out.append(m)
+            start += len(part) + 1
+            title = None
+        return out
+
+    def _mention(self, doc: Doc, start: int, raw: str, label: str,
+                 title: tuple[str, str | None] | None, prev: str = "") -> Mention | None:
+        name = clean_surface(raw)
+        if not name or len(name) > MAX_NAME_CHARS or not any(c.isalpha() for c in name):
+            return None
+        s = start + max(raw.find(name), 0)
+        nationality = None
+        if label in ("ORG", "FAC", "PERSON") and " " in name:
+            rest, iso = self.d.strip_nationality(name)
+            if iso and rest != name:
+                nationality = iso
+                if rest[:1].isupper() and strip_possessive(name.split()[0]) != name.split()[0]:
+                    # "Pakistan's Foreign Office": the possessive country is not part of the name
+                    s += name.rfind(rest)
+                    name = rest
+        toponym = label in ("ORG", "PERSON") and not title and self.d.actor_index(name) is None and \
+            self._is_toponym(name, prev)
+        if toponym:
+            label = "GPE"
+        title_text, title_sector = title if title else (None, None)
+        words = name.split()
+        n, t_text, t_sector = self._strip_title(words)
+        if n:
+            # a title inside the model's span ("Mullah Abdul Ghani Baradar", "President Biden")
+            rest = " ".join(words[n:])
+            s = s + name.find(rest, len(t_text or ""))
+            name, title_text, title_sector = rest, t_text, t_sector
+            label = "PERSON"
+        elif title_text:
+            label = "PERSON"
+        m = Mention(s, s + len(name), name, label, name_key(name), title_text, title_sector,
+                    nationality=nationality, toponym_rule=toponym)
+        actor = self.d.actor_index(name)
+        if actor is not None and label != "PERSON":
+            m.actor, m.label = actor, self.d.actors[actor].type
+        iso = self.d.country_by_key.get(m.key)
+        if iso and label in ("GPE", "LOC", "ORG", "NORP") and actor is None:
+            m.country, m.label = iso, "GPE"
+        dem = self.d.demonym_by_key.get(m.key)
+        if dem and not iso and actor is None:
+            m.country, m.label = dem, "NORP"
+        return m
+
+    def _is_toponym(self, name: str, prev: str) -> bool:
+        """Whether a name the model tagged PERSON/ORG is a place: a dateline in capitals ("KABUL —") that
+        names a known city or country, or a gazetteer name after a locative preposition ("in Swat")."""
+        cands = self.g.lookup(name)
+        if not cands:
+            return False
+        top = cands[0]
+        if name.isupper() and len(name) > 3:
+            return top.feature in ("country", "region", "capital") or top.population >= 100_000
+        return prev in _LOCATIVES and any(c.primary for c in cands)
+
+    # -- grouping ------------------------------------------------------------------------------------------------
+    def group(self, doc: Doc, mentions: list[Mention]) -> list[list[Mention]]:
+        """The mentions grouped into entities (rules 1-6 of the module docstring), in order of first mention."""
+        groups: list[_Group] = []
+        by_key: dict[tuple[str, str], int] = {}
+        for m in mentions:
+            k = (m.key, _type_class(m.label))
+            gi = by_key.get(k)
+            if gi is None:
+                gi = by_key[k] = len(groups)
+                groups.append(_Group())
+            groups[gi].mentions.append(m)
+            groups[gi].labels[m.label] += 1
+        uf = _UnionFind(len(groups))
+        key_group = {k: gi for k, gi in by_key.items()}
+        text = doc.text
+        caps = is_all_caps_text(text)
+
+        # 2. "Long Name (ACR)": an acronym in parentheses right after a name defines it
+        for gi, g in enumerate(groups):
+            for m in g.mentions:
+                tail = text[m.end:m.end + 14].lstrip()
+                if tail.startswith("(") and ")" in tail:
+                    acr = tail[1:tail.index(")")].strip()
+                    if is_acronym(acr):
+                        other = key_group.get((name_key(acr), _type_class(m.label)))
+                        if other is not None and (caps or initials(m.text)[:1] == acr[:1].casefold()):
+                            uf.union(gi, other)
+        # 3. the same dictionary actor, the same country
+        first_of: dict[tuple[str, object], int] = {}
+        for gi, g in enumerate(groups):
+            for m in g.mentions:
+                ident = ("actor", m.actor) if m.actor is not None else (
+                    ("country", m.country) if m.country and m.label == "GPE" else None)
+                if ident is None:
+                    continue
+                if ident in first_of:
+                    uf.union(first_of[ident], gi)
+                else:
+                    first_of[ident] = gi
+        # 4. an acronym and the one longer name whose initials it is
+        by_initials: dict[str, list[int]] = defaultdict(list)
+        for gi, g in enumerate(groups):
+            m = g.mentions[0]
+            if _type_class(m.label) == "actor" and " " in m.text.replace("-", " "):
+                ini = initials(m.text)
+                if ini and len(by_initials[ini]) < MAX_BUCKET:
+                    by_initials[ini].append(gi)
+        for gi, g in enumerate(groups):
+            m = g.mentions[0]
+            if is_acronym(m.text) and not caps:
+                cands = {uf.find(x) for x in by_initials.get(m.text.replace(".", "").casefold(), [])}
+                if len(cands) == 1:
+                    uf.union(gi, cands.pop())
+        # 6. transliteration variants of whole names first, so 5. sees one full name per person
+        self._join_variants(groups, uf)
+        self._join_partials(groups, uf)
+
+        merged: dict[int, list[Mention]] = defaultdict(list)
+        for gi, g in enumerate(groups):
+            merged[uf.find(gi)].extend(g.mentions)
+        out = [sorted(ms, key=lambda m: m.start) for _, ms in sorted(merged.items())]
+        out.sort(key=lambda ms: ms[0].start)
+        return out
+
+    @staticmethod
+    def _person_like(g: _Group) -> bool:
+        return g.labels["PERSON"] > 0 and g.mentions[0].actor is None and g.mentions[0].country is None
+
+    def _join_partials(self, groups: list[_Group], uf: _UnionFind) -> None:
+        """A surname or given name ("Hameed", "Faiz", or "Hamid") joins the one full name that contains it."""
+        token_index: dict[str, list[int]] = defaultdict(list)
+        for gi, g in enumerate(groups):
+            words = g.mentions[0].key.split()
+            if len(words) >= 2 and self._person_like(g):
+                for w in words:
+                    sk = skeleton(w)
+                    if len(w) >= 3 and len(token_index[sk]) < MAX_BUCKET:
+                        token_index[sk].append(gi)
+        if not token_index:
+            return
+        for gi, g in enumerate(groups):
+            m = g.mentions[0]
+            words = m.key.split()
+            # the model often tags a lone surname ORG; a dictionary actor or a country is never a partial name
+            if not words or m.actor is not None or m.country is not None or _type_class(m.label) != "actor":
+                continue
+            cands: set[int] = set()
+            # look up by the longest word: particles ("al", "bin") are too short to index
+            for full in token_index.get(skeleton(max(words, key=len)), []):
+                if full == gi:
+                    continue
+                fwords = groups[full].mentions[0].key.split()
+                if len(words) < len(fwords) and all(
+                        any(w == f or fuzz.ratio(w, f) >= FUZZY_MIN for f in fwords) for w in words):
+                    cands.add(uf.find(full))
+            if len(cands) == 1:
+                uf.union(gi, cands.pop())
+
+    def _join_variants(self, groups: list[_Group], uf: _UnionFind) -> None:
+        """Whole names spelt differently ("Al Qaeda"/"Al Qaida") with compatible types join."""
+        buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for gi, g in enumerate(groups):
+            m = g.mentions[0]
+            sk = skeleton(m.text)
+            if len(m.key) >= 4 and len(sk) >= 2:
+                b = buckets[(sk, _type_class(m.label))]
+                if len(b) < MAX_BUCKET:
+                    b.append(gi)
+        for members in buckets.values():
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    ma, mb = groups[a].mentions[0], groups[b].mentions[0]
+                    if ma.country and mb.country and ma.country != mb.country:
+                        continue
+                    if (ma.actor is not None and mb.actor is not None and ma.actor != mb.actor):
+                        continue
+                    if fuzz.ratio(ma.key, mb.key) >= FUZZY_MIN:
+                        uf.union(a, b)
+
+    # -- attributes ----------------------------------------------------------------------------------------------
+    def _decide_type(self, ms: list[Mention]) -> str:
+        """The entity's type: the dictionary's, else a title's PERSON, else a vote weighted by name length."""
+        for m in ms:
+            if m.actor is not None:
+                return self.d.actors[m.actor].type
+        if any(m.title for m in ms):
+            return "PERSON"
+        labels = {m.label for m in ms}
+        words = {w for m in ms for w in m.key.split()}
+        if words & self.d.org_words and labels & {"ORG", "PERSON", "FAC"}:
+            return "ORG" if "ORG" in labels or "PERSON" in labels else "FAC"
+        # a model tags a lone surname ORG in places ("Trump's deal"); one PERSON tag and no organisation
+        # word among person/organisation tags make it a person
+        if "PERSON" in labels and labels <= {"PERSON", "ORG"}:
+            return "PERSON"
+        votes: Counter[str] = Counter()
+        for m in ms:
+            # a full name says more about the type than a lone surname the model may mistag
+            votes[m.label] += len(m.key.split())
+        return max(sorted(votes), key=lambda lab: votes[lab])
+
+    def _name(self, ms: list[Mention], etype: str) -> str:
+        actor = next((m.actor for m in ms if m.actor is not None), None)
+        if actor is not None:
+            return self.d.actors[actor].name
+        country = next((m.country for m in ms if m.country and m.label == "GPE"), None)
+        if country and etype == "GPE":
+            return self.d.countries[country].name
+        pool = [m for m in ms if m.label == etype and not is_acronym(m.text)] or ms
+        return max(pool, key=lambda m: (len(m.key.split()), len(m.text), -m.start)).text
+
+    def build(self, doc: Doc, grouped: list[list[Mention]]) -> list[Entity]:
+        """Entities with type, name, aliases, title and dictionary attributes (context attributes come later)."""
+        entities = []
+        for ms in grouped:
+            etype = self._decide_type(ms)
+            name = self._name(ms, etype)
+            aliases = list(dict.fromkeys(m.text for m in ms if m.text != name))
+            titles = Counter(m.title for m in ms if m.title)
+            e = Entity(id=f"e{len(entities) + 1}", name=name, type=etype, aliases=aliases,
+                       title=titles.most_common(1)[0][0] if titles else None,
+                       mentions=[[m.start, m.end] for m in ms])
+            actor = next((self.d.actors[m.actor] for m in ms if m.actor is not None), None)
+            if actor is not None:
+                e.country, e.sector = actor.country, actor.sector
+            elif any(m.nationality for m in ms):
+                e.country = Counter(m.nationality for m in ms if m.nationality).most_common(1)[0][0]
+            elif any(m.country for m in ms):
+                e.country = Counter(m.country for m in ms if m.country).most_common(1)[0][0]
+                # a country acting is its government (as event coders read "Pakistan said")
+                e.sector = "GOV" if etype == "GPE" else None
+            elif etype in PLACE_TYPES:
+                best = best_candidate(self.g.lookup(name), Counter())
+                e.country = best.country if best else None
+            entities.append(e)
+        return entities
 
     def __call__(self, doc: Doc) -> Doc:
-        groups: dict[tuple[str, str], Entity] = {}
-        for ent in doc.ents:
-            if ent.label_ not in ACTOR_LABELS:
-                continue
-            key = (_key(ent.text), ent.label_)
-            if not key[0]:
-                continue
-            entity = groups.get(key)
-            if entity is None:
-                entity = Entity(id=f"e{len(groups) + 1}", name=ent.text.strip(), type=ent.label_)
-                groups[key] = entity
-            elif ent.text not in entity.aliases and ent.text != entity.name:
-                entity.aliases.append(ent.text)
-            entity.mentions.append([ent.start_char, ent.end_char])
-        doc._.nt_entities = list(groups.values())
+        mentions = self.mentions(doc)
+        grouped = self.group(doc, mentions)
+        entities = self.build(doc, grouped)
+        from newstrace.analyze.roles import RoleBinder
+
+        RoleBinder(self.d).apply(doc, entities)
+        doc._.nt_entities = entities
+        index = sorted(((s, t, i) for i, e in enumerate(entities) for s, t in e.mentions), key=lambda x: x[0])
+        setattr(doc._, _INDEX, index)
         return doc
+
+
+def _overlapping(index: list[tuple[int, int, int]], start: int, end: int) -> list[tuple[int, int, int]]:
+    starts = [s for s, _, _ in index]
+    i = bisect_right(starts, end - 1) if end > start else bisect_right(starts, start)
+    found = []
+    for s, t, ei in reversed(index[max(0, i - 200):i]):
+        if t > start and s < end:
+            found.append((s, t, ei))
+        elif s < start - 2 * MAX_NAME_CHARS:
+            break
+    return found
+
+
+def entity_at(doc: Doc, start_char: int, end_char: int) -> Entity | None:
+    """The entity a character span refers to, or None.
+
+    - a span overlapping name mentions gives the entity of the mention that holds the span's syntactic head
+      ("ISI chief Faiz Hameed" -> Faiz Hameed, "Hameed's visit" -> Faiz Hameed), else the largest overlap;
+    - a role description gives the person bound to that role earlier in the article ("the ISI chief",
+      "the head of Pakistan's Inter-Services Intelligence" -> Faiz Hameed, when the article said so);
+    - a capitalised partial name the model did not tag ("Faiz") gives the one person whose name contains it.
+    Works after the ``newstrace_entities`` component ran; cheap (binary search over sorted mentions).
+    """
+    entities: list[Entity] = doc._.nt_entities or []
+    index = getattr(doc._, _INDEX, None) or []
+    if not entities or end_char <= start_char:
+        return None
+    from newstrace.analyze.roles import role_holder
+
+    holder = role_holder(doc, entities, index, start_char, end_char)
+    if holder is not None:
+        return holder
+    hits = _overlapping(index, start_char, end_char)
+    if hits:
+        span = doc.char_span(start_char, end_char, alignment_mode="expand")
+        if span is not None and len(span) and doc.has_annotation("DEP"):
+            head = span.root.idx
+            for s, t, ei in hits:
+                if s <= head < t:
+                    return entities[ei]
+        s, t, ei = max(hits, key=lambda h: (min(h[1], end_char) - max(h[0], start_char),
+                                            entities[h[2]].type == "PERSON"))
+        return entities[ei]
+    # a capitalised word of exactly one person's name
+    words = {name_key(w) for w in fold(doc.text[start_char:end_char]).split() if w[:1].isupper()}
+    owners = {i for i, e in enumerate(entities) if e.type == "PERSON" and words & set(name_key(e.name).split())}
+    return entities[owners.pop()] if len(owners) == 1 else None
 
 
 @Language.factory("newstrace_entities", assigns=["doc._.nt_entities"], requires=["doc.ents"])

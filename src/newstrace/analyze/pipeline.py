@@ -129,9 +129,16 @@ def load_nlp(model: str | None = None, components: tuple[str, ...] | None = None
         nlp = spacy.load(name)
     except OSError as exc:
         raise ModelNotFound(f"could not load spaCy model {name!r} (NEWSTRACE_SPACY_MODEL): {exc}") from exc
+    if "parser" in nlp.pipe_names:
+        # paragraph breaks are sentence boundaries, so a headline is parsed on its own (analyze/paragraphs.py)
+        import newstrace.analyze.paragraphs  # noqa: F401 - registers the component
+
+        nlp.add_pipe("newstrace_paragraphs", before="parser")
     wanted = available_components() if components is None else list(components)
     for factory in wanted:
-        nlp.add_pipe(factory, last=True)
+        # validate=False: the components' factories use postponed annotations (PEP 563), which spaCy's
+        # pydantic-v1 config validation cannot resolve; their settings are plain keyword arguments
+        nlp.add_pipe(factory, last=True, validate=False)
     log.debug("loaded %s with %s", name, nlp.pipe_names)
     return nlp
 

@@ -47,3 +47,50 @@ def read_head(stream: BinaryIO, size: int) -> bytes:
 def rejoin(head: bytes, rest: BinaryIO) -> io.BufferedReader:
     """A buffered stream over ``head`` followed by ``rest``."""
     return io.BufferedReader(PrefixedStream(head, rest), buffer_size=65536)
+
+
+class FailingStream:
+    """A stream that raises ``exc`` when read: what comes after the readable part of a cut archive."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+    def read(self, size: int = -1) -> bytes:
+        raise self.exc
+
+
+def read_head_partial(stream: BinaryIO, size: int, errors: tuple[type[BaseException], ...]) -> tuple[bytes, BinaryIO]:
+    """Up to ``size`` bytes of ``stream`` and a stream of what follows; a read error after some bytes were read is
+    deferred to that second stream so the readable part is kept. Raises when nothing at all could be read."""
+    chunks: list[bytes] = []
+    got = 0
+    rest: BinaryIO = stream
+    while got < size:
+        try:
+            chunk = stream.read(size - got)
+        except errors as exc:
+            if not chunks:
+                raise
+            rest = FailingStream(exc)  # type: ignore[assignment]
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks), rest
+
+
+class CountingStream:
+    """A stream that counts the bytes read through it; ``tell`` is that count (for readers that track offsets)."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self.count += len(data)
+        return data
+
+    def tell(self) -> int:
+        return self.count

@@ -1,0 +1,223 @@
+"""The actor dictionary: countries, demonyms, organisations, titles and role nouns, loaded once per process.
+
+Reads the files of ``data/actors/`` (see its README) and the user's files named by ``NEWSTRACE_ACTORS``, and
+indexes them by ``name_key`` so the entity and place components look names up in constant time.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from newstrace.analyze.names import name_key, strip_possessive
+from newstrace.settings import DATA_DIR, get_settings
+
+log = logging.getLogger(__name__)
+ACTORS_DIR = DATA_DIR / "actors"
+
+
+@dataclass
+class Country:
+    """One country of the dictionary."""
+
+    iso3: str
+    iso2: str
+    name: str
+    geonameid: int | None
+    lat: float | None
+    lon: float | None
+    population: int
+    capital: str
+    capital_geonameid: int | None
+    tld: str
+    demonyms: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Actor:
+    """A named organisation or group of the dictionary."""
+
+    name: str
+    type: str
+    country: str | None
+    sector: str | None
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ActorDictionary:
+    """The indexes the components read: by name key, by acronym (case-sensitive), by demonym."""
+
+    countries: dict[str, Country] = field(default_factory=dict)  # iso3 -> Country
+    country_by_key: dict[str, str] = field(default_factory=dict)  # name key -> iso3
+    demonym_by_key: dict[str, str] = field(default_factory=dict)  # demonym key -> iso3
+    actors: list[Actor] = field(default_factory=list)
+    actor_by_key: dict[str, int] = field(default_factory=dict)  # name key -> index in actors
+    acronym_actor: dict[str, int] = field(default_factory=dict)  # exact acronym -> index in actors
+    titles: dict[str, str] = field(default_factory=dict)  # title key -> sector
+    title_words: list[tuple[str, ...]] = field(default_factory=list)  # titles as word tuples, longest first
+    roles: dict[str, str] = field(default_factory=dict)  # role noun key -> role group
+    role_sectors: dict[str, str] = field(default_factory=dict)
+    tld_country: dict[str, str] = field(default_factory=dict)  # ".pk" -> PAK
+    org_words: set[str] = field(default_factory=set)  # head nouns that make a name an organisation
+
+    def country_of(self, text: str) -> str | None:
+        """The ISO3 country a name or a demonym stands for ("Pakistan's", "Pakistani", "U.S.")."""
+        key = name_key(text)
+        return self.country_by_key.get(key) or self.demonym_by_key.get(key)
+
+    def strip_nationality(self, name: str) -> tuple[str, str | None]:
+        """A name without a leading country possessive or demonym, and that country's ISO3.
+
+        "Pakistan's Foreign Office" -> ("Foreign Office", "PAK"); "Pakistani Foreign Office" -> ("Foreign
+        Office", "PAK"); a name with no such prefix comes back as it is, with None.
+        """
+        words = name.split()
+        for n in (3, 2, 1):
+            if len(words) <= n:
+                continue
+            head = " ".join(words[:n])
+            possessive = strip_possessive(head)
+            iso = self.country_by_key.get(name_key(possessive)) if possessive != head else None
+            if iso is None and n == 1:
+                iso = self.demonym_by_key.get(name_key(head))
+            if iso:
+                return " ".join(words[n:]), iso
+        return name, None
+
+    def actor_index(self, text: str) -> int | None:
+        """The index of the dictionary organisation a mention names: acronyms match exactly, other names by key."""
+        bare = text.strip()
+        idx = self.acronym_actor.get(bare.replace(".", ""))
+        if idx is None:
+            idx = self.actor_by_key.get(name_key(bare))
+        return idx
+
+    def actor(self, text: str) -> Actor | None:
+        """The dictionary organisation a mention names, or None."""
+        idx = self.actor_index(text)
+        return None if idx is None else self.actors[idx]
+
+
+def _split(value: str) -> list[str]:
+    return [v for v in (value or "").split("|") if v]
+
+
+def _read_countries(path: Path, d: ActorDictionary) -> None:
+    with path.open(encoding="utf-8") as fh:
+        rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
+        for r in rows:
+            c = Country(
+                iso3=r["iso3"], iso2=r["iso2"], name=r["name"].strip(),
+                geonameid=int(r["geonameid"]) if r["geonameid"] else None,
+                lat=float(r["lat"]) if r["lat"] else None, lon=float(r["lon"]) if r["lon"] else None,
+                population=int(r["population"] or 0), capital=r["capital"].strip(),
+                capital_geonameid=int(r["capital_geonameid"]) if r["capital_geonameid"] else None,
+                tld=r["tld"], demonyms=_split(r["demonyms"]), aliases=_split(r["aliases"]),
+            )
+            d.countries[c.iso3] = c
+
+
+def _add_country_names(d: ActorDictionary, c: Country) -> None:
+    for n in [c.name, *c.aliases]:
+        # the bigger country keeps a shared name ("Congo")
+        key = name_key(n)
+        old = d.country_by_key.get(key)
+        if key and (old is None or d.countries[old].population < c.population):
+            d.country_by_key[key] = c.iso3
+    for dem in c.demonyms:
+        key = name_key(dem)
+        # the plural of a demonym ("Pakistanis") names the people too; the bigger country keeps a shared one
+        for k in (key, key + "s") if key else ():
+            old = d.demonym_by_key.get(k)
+            if old is None or d.countries[old].population < c.population:
+                d.demonym_by_key[k] = c.iso3
+    if c.tld:
+        d.tld_country[c.tld.lower()] = c.iso3
+
+
+def _add_actor(d: ActorDictionary, entry: dict[str, Any]) -> None:
+    actor = Actor(name=str(entry["name"]), type=str(entry.get("type") or "ORG"), country=entry.get("country"),
+                  sector=entry.get("sector"), aliases=[str(a) for a in entry.get("aliases") or []])
+    idx = len(d.actors)
+    d.actors.append(actor)
+    for n in [actor.name, *actor.aliases]:
+        bare = n.replace(".", "")
+        if bare.isupper() and len(bare) <= 8:
+            # acronyms are case-sensitive: "IS" must not match the verb "is", "RAW" not "raw"
+            d.acronym_actor[bare] = idx
+        else:
+            d.actor_by_key[name_key(n)] = idx
+
+
+def _read_yaml(path: Path, d: ActorDictionary) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if isinstance(data, list):  # organisations
+        for entry in data:
+            if isinstance(entry, dict) and entry.get("name"):
+                _add_actor(d, entry)
+        return
+    if not isinstance(data, dict):
+        return
+    if "titles" in data or "roles" in data:
+        for sector, titles in (data.get("titles") or {}).items():
+            for t in titles or []:
+                d.titles[name_key(t)] = str(sector)
+        for group, nouns in (data.get("roles") or {}).items():
+            for n in nouns or []:
+                d.roles[name_key(n)] = str(group)
+        for noun, sector in (data.get("role_sectors") or {}).items():
+            d.role_sectors[name_key(str(noun))] = str(sector)
+        d.org_words.update(name_key(str(w)) for w in data.get("org_words") or [])
+        return
+    if "organisations" in data or "actors" in data:
+        for entry in data.get("organisations") or data.get("actors") or []:
+            if isinstance(entry, dict) and entry.get("name"):
+                _add_actor(d, entry)
+        return
+    for iso3, extra in data.items():  # countries_extra: ISO3 -> {aliases, demonyms, point}
+        c = d.countries.get(str(iso3))
+        if c is None or not isinstance(extra, dict):
+            continue
+        c.aliases.extend(str(a) for a in extra.get("aliases") or [])
+        c.demonyms.extend(str(a) for a in extra.get("demonyms") or [])
+        point = extra.get("point")
+        if isinstance(point, list) and len(point) == 2:
+            c.lat, c.lon = float(point[0]), float(point[1])
+
+
+def load_dictionary(extra_files: tuple[Path, ...] = ()) -> ActorDictionary:
+    """Read the shipped files and then the user's, and build the indexes."""
+    d = ActorDictionary()
+    _read_countries(ACTORS_DIR / "countries.tsv", d)
+    for path in sorted(ACTORS_DIR.glob("*.yaml")):
+        _read_yaml(path, d)
+    for path in extra_files:
+        try:
+            if path.suffix.lower() == ".tsv":
+                _read_countries(path, d)
+            else:
+                _read_yaml(path, d)
+        except (OSError, yaml.YAMLError, KeyError, ValueError) as exc:
+            log.warning("actor file %s skipped: %s", path, exc)
+    for c in d.countries.values():
+        _add_country_names(d, c)
+    d.title_words = sorted({tuple(k.split()) for k in d.titles}, key=len, reverse=True)
+    return d
+
+
+@lru_cache(maxsize=2)
+def _cached(extra: tuple[Path, ...]) -> ActorDictionary:
+    return load_dictionary(extra)
+
+
+def get_dictionary() -> ActorDictionary:
+    """The dictionary for this process (shipped files plus ``NEWSTRACE_ACTORS``), built once."""
+    return _cached(tuple(get_settings().actor_files))

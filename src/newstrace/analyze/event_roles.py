@@ -1,0 +1,223 @@
+"""Who did what to whom: the actor and target phrases of an event, found in the dependency parse and bound to
+the article's entities, places and dates by character offset.
+
+Binding uses the entity component's ``entity_at(doc, start, end)`` when it provides one (it also knows role
+descriptions such as "the ISI chief"); otherwise it falls back to the entity mentions in ``doc._.nt_entities``.
+Places and dates are bound the same way (``place_at`` or ``doc._.nt_places``; ``doc._.nt_dates``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import importlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+# the order in which a phrase's named modifiers stand for it: the person or organisation before the country
+TYPE_RANK = {"PERSON": 0, "ORG": 1, "NORP": 2, "GPE": 3, "LOC": 4, "FAC": 5}
+SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
+PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
+MODIFIER_DEPS = {"compound", "amod", "poss", "nmod", "npadvmod", "nummod", "appos"}
+PRONOUNS = {"he", "she", "they", "it", "we", "him", "her", "them", "who", "which", "that", "whom", "i", "you"}
+RELATIVE = {"who", "which", "that", "whom", "whose"}
+MAX_CONJUNCTS = 6
+
+
+def _optional(module: str, name: str) -> Callable[..., Any] | None:
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except Exception:  # noqa: BLE001 - a sibling component under construction must not break events
+        return None
+
+
+@dataclass
+class Party:
+    """One side of an event: the head token of its phrase, the phrase as written, and its entity id."""
+
+    token: Token
+    text: str
+    entity: str | None
+
+
+class Binder:
+    """Maps token spans of one Doc to entity, place and date records (built once per Doc)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self._entity_at = _optional("newstrace.analyze.entities", "entity_at")
+        self._place_at = _optional("newstrace.analyze.places", "place_at")
+        self.token_entity: list[str | None] = [None] * len(doc)
+        self.entity_type: dict[str, str] = {}
+        for ent in doc._.nt_entities or []:
+            self.entity_type[ent.id] = getattr(ent, "type", "") or ""
+            for start, end in getattr(ent, "mentions", []) or []:
+                span = doc.char_span(start, end, alignment_mode="expand")
+                if span is None:
+                    continue
+                for tok in span:
+                    if self.token_entity[tok.i] is None:
+                        self.token_entity[tok.i] = ent.id
+        self.places: list[tuple[int, int, str]] = sorted(
+            (s, e, p.id) for p in (doc._.nt_places or []) for s, e in (getattr(p, "mentions", []) or [])
+        )
+        self._place_starts = [p[0] for p in self.places]
+        self.dates = sorted(
+            ((d.start, d.end, d.value) for d in (doc._.nt_dates or []) if getattr(d, "start", None) is not None),
+            key=lambda x: x[0],
+        )
+
+    # -- entities --------------------------------------------------------------------------------------------
+    def entity_of_span(self, start: int, end: int) -> str | None:
+        """The entity for the character span, by the entity component's lookup when it has one."""
+        if self._entity_at is not None:
+            try:
+                found = self._entity_at(self.doc, start, end)
+            except Exception:  # noqa: BLE001
+                found = None
+            if found is not None:
+                return getattr(found, "id", found)
+        return None
+
+    def _core(self, head: Token) -> Span:
+        """The head with its pre-modifiers ("the ISI chief", "Pakistan's spy chief"), not its clauses."""
+        left = head
+        for c in head.lefts:
+            if c.dep_ in ("det", "compound", "amod", "poss", "nmod", "nummod", "case"):
+                left = min(left, c.left_edge, key=lambda t: t.i)
+        right = head
+        for c in head.rights:
+            if c.dep_ in ("compound", "flat") or (c.dep_ == "case"):
+                right = max(right, c, key=lambda t: t.i)
+        return self.doc[left.i : right.i + 1]
+
+    def entity_of(self, head: Token, seg: Span) -> str | None:
+        """The entity a phrase headed by ``head`` stands for: the head's own entity, the entity component's
+        reading of the phrase, a named modifier ("ISI chief"), an apposition, or an "of" phrase ("head of ISI")."""
+        own = self.token_entity[head.i]
+        if own is not None:
+            return own
+        core = self._core(head)
+        found = self.entity_of_span(core.start_char, core.end_char)
+        if found is not None:
+            return found
+        named: list[tuple[int, int, str]] = []
+        for c in head.children:
+            if c.dep_ in MODIFIER_DEPS and seg.start <= c.i < seg.end:
+                for t in c.subtree:
+                    ent = self.token_entity[t.i]
+                    if ent is not None:
+                        named.append((TYPE_RANK.get(self.entity_type.get(ent, ""), 9), abs(t.i - head.i), ent))
+        if named:
+            return min(named)[2]
+        for c in head.children:
+            # "the head of Pakistan's ISI", "members of the TTP"
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        return self.entity_of(p, seg)
+        return None
+
+    def party(self, head: Token, seg: Span) -> Party:
+        """The party whose phrase is headed by ``head``; a pronoun is resolved through the clause that reports it."""
+        tok = head
+        if head.lower_ in PRONOUNS and head.pos_ == "PRON":
+            tok = self.antecedent(head, seg) or head
+        entity = self.entity_of(tok, seg)
+        return Party(tok, self._core(tok).text if tok.pos_ != "PRON" else tok.text, entity)
+
+    def antecedent(self, pron: Token, seg: Span) -> Token | None:
+        """The phrase a pronoun stands for: the relative clause's noun ("forces who attacked"), or the subject of
+        the verb that reports the pronoun's clause ("the Taliban said they would ...")."""
+        if pron.lower_ in RELATIVE:
+            verb = pron.head
+            if verb.dep_ in ("relcl", "acl") and seg.start <= verb.head.i < seg.end:
+                return verb.head
+            return None
+        tok = pron.head
+        for _ in range(4):
+            if tok.head is tok or not (seg.start <= tok.head.i < seg.end):
+                break
+            tok = tok.head
+            for c in tok.children:
+                if c.dep_ in SUBJECT_DEPS and c.i < pron.i and c.lower_ not in PRONOUNS:
+                    return c
+        return None
+
+    # -- places and dates ------------------------------------------------------------------------------------
+    def place_in(self, start: int, end: int) -> str | None:
+        """The place whose mention lies in the character span, by the place component's lookup when it has one."""
+        if self._place_at is not None:
+            try:
+                found = self._place_at(self.doc, start, end)
+            except Exception:  # noqa: BLE001
+                found = None
+            if found is not None:
+                return getattr(found, "id", found)
+        i = bisect.bisect_left(self._place_starts, start)
+        if i < len(self.places) and self.places[i][1] <= end:
+            return self.places[i][2]
+        return None
+
+    def place_before(self, pos: int, floor: int) -> str | None:
+        """The last place mentioned between ``floor`` and ``pos`` (the nearest clear context before a sentence)."""
+        i = bisect.bisect_left(self._place_starts, pos) - 1
+        if i >= 0 and self.places[i][0] >= floor:
+            return self.places[i][2]
+        return None
+
+    def dates_in(self, start: int, end: int) -> Iterator[tuple[int, int, str | None]]:
+        for d in self.dates:
+            if d[0] >= end:
+                break
+            if d[0] >= start:
+                yield d
+
+
+def conjuncts(tok: Token, seg: Span) -> list[Token]:
+    """The token and the items conjoined with it ("Taliban and Al Qaeda"); a named apposition in a bare list
+    ("with Taliban, Al Qaeda") counts as another item, since an apposition of two names is a list."""
+    out = [tok]
+    stack = [tok]
+    while stack and len(out) < MAX_CONJUNCTS:
+        cur = stack.pop()
+        for c in cur.children:
+            if not (seg.start <= c.i < seg.end) or c in out:
+                continue
+            if c.dep_ == "conj" or (c.dep_ == "appos" and c.pos_ == "PROPN" and cur.pos_ == "PROPN"):
+                out.append(c)
+                stack.append(c)
+    return out
+
+
+def children(tok: Token, deps: set[str], seg: Span) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in deps and seg.start <= c.i < seg.end]
+
+
+def subject_of(pred: Token, seg: Span) -> tuple[Token | None, bool]:
+    """The subject of a predicate and whether it is passive, inheriting it from the governing verb when the
+    predicate has none: an infinitive or conjoined verb shares its governor's subject ("agreed to meet",
+    "met the minister and signed"), and a relative clause's subject is the noun it modifies."""
+    tok = pred
+    for _ in range(4):
+        subj = children(tok, SUBJECT_DEPS, seg)
+        if subj:
+            return subj[0], False
+        subj = children(tok, PASSIVE_SUBJECT_DEPS, seg)
+        if subj:
+            return subj[0], True
+        if tok.dep_ in ("relcl", "acl") and seg.start <= tok.head.i < seg.end:
+            # a participle modifying a noun ("troops stationed near") is passive when it is a past participle
+            return tok.head, tok.dep_ == "acl" and tok.tag_ == "VBN"
+        if tok.dep_ == "xcomp":
+            # object control: in "urged the rebels to withdraw" the rebels withdraw
+            obj = children(tok.head, {"dobj"}, seg)
+            if obj and tok.head.pos_ == "VERB":
+                return obj[0], False
+        if tok.dep_ in ("xcomp", "conj", "advcl") and tok.head is not tok and seg.start <= tok.head.i < seg.end:
+            tok = tok.head
+            continue
+        break
+    return None, False

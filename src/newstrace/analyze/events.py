@@ -1,0 +1,430 @@
+"""The event component: each sentence (and the headline) coded into PLOVER events with their evidence.
+
+Factory ``newstrace_events`` writes ``doc._.nt_events: list[Event]``. For every word that the event lexicon
+(``data/events/triggers.yaml``) knows, the component
+
+1. picks the most specific lexicon entry whose companion words are in the parse ("call for", "hunger strike");
+2. finds the predicate that carries the event: the verb itself, the light verb of an event noun ("held
+   talks", "took a trip"), or none for a nominal event ("Hameed's visit", "the attack on the convoy");
+3. finds actor and target phrases through the parse (active and passive voice, conjunctions, appositions,
+   prepositional partners, relative and infinitive clauses) and binds them to entities (``event_roles.py``);
+4. reads the modality from the parse (``modality.py``) and applies PLOVER's rule that an intended material
+   act is coded as the verbal type it amounts to (a future attack is a THREATEN);
+5. lets a governing verbal event absorb the events in its complement ("agreed to cooperate" is one AGREE,
+   "refused to deploy" one REJECT), and lets a denial negate its complement instead of being a REJECT.
+
+Time per document is bounded: the Matcher runs once per Doc, sentences longer than ``max_sentence_tokens`` or
+made mostly of non-words (flattened tables) are skipped, and a sentence yields at most
+``max_events_per_sentence`` events.
+"""
+
+
+import bisect
+import logging
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+from newstrace.analyze.event_lexicon import EventLexicon, Trigger, load_lexicon
+from newstrace.analyze.modality import modality_of
+from newstrace.analyze.event_roles import Binder, Party, children, conjuncts, subject_of
+from newstrace.model import Event, Evidence
+
+log = logging.getLogger(__name__)
+
+OBJECT_DEPS = {"dobj", "dative", "obj"}
+# an event noun is carried by a light verb when it is the verb's object or its passive subject
+LIGHT_NOUN_DEPS = {"dobj", "nsubjpass", "attr", "oprd"}
+# links through which a governing event word takes another event as its complement
+COMPLEMENT_DEPS = {"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "nsubjpass"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "along", "around", "within"}
+NON_PARTY_LABELS = {"DATE", "TIME", "CARDINAL", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"}
+DASHES = {"\u2014", "\u2013", "-", "--"}
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+MIN_WORD_SHARE = 0.4  # below this share of alphabetic tokens a "sentence" is a flattened table or list
+
+
+@dataclass
+class Candidate:
+    """An event word with the entry it matched and the predicate that carries it."""
+
+    token: Token
+    entry: Trigger
+    pred: Token
+    seg: Span
+    kind: str  # "verb" | "light" | "nominal"
+    dropped: bool = False
+    parties: dict[str, list[Party]] = field(default_factory=dict)
+
+
+def segments(doc: Doc) -> list[tuple[Span, int]]:
+    """The sentences of the Doc cut at line breaks (so a headline never runs into the body), each with the
+    character offset where its paragraph starts (paragraphs are separated by a blank line)."""
+    breaks = [m.end() for m in PARAGRAPH_BREAK.finditer(doc.text)]
+    out: list[tuple[Span, int]] = []
+    for sent in doc.sents:
+        start = sent.start
+        for tok in sent:
+            if tok.is_space and "\n" in tok.text:
+                if tok.i > start:
+                    out.append(doc[start : tok.i])
+                start = tok.i + 1
+        if start < sent.end:
+            out.append(doc[start : sent.end])
+    return [(seg, breaks[bisect.bisect_right(breaks, seg.start_char) - 1] if breaks and breaks[0] <= seg.start_char
+             else 0) for seg in out]
+
+
+def usable(seg: Span, max_tokens: int) -> bool:
+    """Whether the parse of a segment is worth coding: not a run-on of hundreds of tokens, not a table."""
+    n = len(seg)
+    if n == 0 or n > max_tokens:
+        return False
+    words = sum(1 for t in seg if t.is_alpha)
+    return words / n >= MIN_WORD_SHARE
+
+
+class EventCoder:
+    """The ``newstrace_events`` component: codes events with the lexicon compiled into a Matcher at load time."""
+
+    def __init__(self, nlp: Language, lexicon: EventLexicon | None = None) -> None:
+        self.lex = lexicon or load_lexicon()
+        self.light_verbs = self.lex.role_words("light_verbs")
+        self.target_preps = self.lex.role_words("target_preps")
+        self.visit_preps = self.lex.role_words("visit_preps")
+        self.actor_preps = self.lex.role_words("actor_preps")
+        self.symmetric = {w.upper() for w in self.lex.role_words("symmetric_types")}
+        self.of_actor_types = {w.upper() for w in self.lex.role_words("of_actor_types")}
+        self.topic_verbs = self.lex.role_words("topic_object_verbs")
+        self.document_objects = self.lex.role_words("document_objects")
+        self.of_target_modes = self.lex.role_words("of_target_modes")
+        self.retype: dict[str, str] = dict(self.lex.roles.get("future_retype") or {})
+        self.max_tokens = int(self.lex.roles.get("max_sentence_tokens") or 120)
+        self.max_events = int(self.lex.roles.get("max_events_per_sentence") or 12)
+        self.type_cameo = {t.type: (t.cameo or "")[:2] for ts in self.lex.triggers.values() for t in ts}
+        self.matcher = Matcher(nlp.vocab)
+        verbs = sorted(self.lex.words("verb"))
+        nouns = sorted(self.lex.words("noun"))
+        self.matcher.add("NT_EVENT_VERB", [[{"LEMMA": {"IN": verbs}, "POS": "VERB"}]])
+        self.matcher.add("NT_EVENT_NOUN", [
+            [{"LEMMA": {"IN": nouns}, "POS": {"IN": ["NOUN", "PROPN"]}}],
+            # a title-cased headline word the tagger took for a name ("Secret Talks With ...")
+            [{"LOWER": {"IN": nouns}, "POS": "PROPN"}],
+        ])
+        self._verb_key = nlp.vocab.strings["NT_EVENT_VERB"]
+
+    # -- matching ---------------------------------------------------------------------------------------------
+    def _entry(self, tok: Token, pos: str) -> Trigger | None:
+        """The most specific lexicon entry for this word whose companion words are in its parse."""
+        lemma = tok.lemma_.lower()
+        cands = self.lex.candidates(pos, lemma) or self.lex.candidates(pos, tok.lower_)
+        if not cands:
+            return None
+        near: set[str] | None = None
+        direct: set[str] = set()
+        for entry in cands:
+            if not entry.companions:
+                return entry
+            if near is None:
+                direct, near = set(), set()
+                for c in tok.children:
+                    direct.update((c.lower_, c.lemma_.lower()))
+                    for g in c.children:
+                        near.update((g.lower_, g.lemma_.lower()))
+                near |= direct
+            # the first companion is the word's own dependent ("call for", "hunger strike"), the others may sit
+            # one level further down ("take to the streets", "state of emergency")
+            if entry.companions[0] in direct and all(w in near for w in entry.companions[1:]):
+                return entry
+        return None
+
+    def _candidates(self, doc: Doc, seg_of: list[int], segs: list[tuple[Span, int]]) -> list[Candidate]:
+        out: list[Candidate] = []
+        seen: set[int] = set()
+        for key, start, _end in self.matcher(doc):
+            tok = doc[start]
+            if tok.i in seen:
+                continue
+            seen.add(tok.i)
+            si = seg_of[tok.i]
+            if si < 0:
+                continue
+            seg = segs[si][0]
+            pos = "verb" if key == self._verb_key else "noun"
+            entry = self._entry(tok, pos)
+            if entry is None:
+                continue
+            if pos == "verb":
+                if tok.dep_ == "amod":
+                    continue  # an attributive participle ("the attacked convoy") names, it does not report
+                if self._idiom(tok):
+                    continue
+                if any(c.dep_ in OBJECT_DEPS and c.lemma_.lower() in self.document_objects for c in tok.children):
+                    continue  # "released a statement", "provided details": a publication, not an event
+                if tok.dep_ in ("acl", "relcl") and tok.head.lemma_.lower() in self.document_objects:
+                    continue  # "a statement released by the ministry"
+                out.append(Candidate(tok, entry, tok, seg, "verb"))
+                continue
+            if tok.dep_ == "compound" or tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+                continue  # "protest leaders", or a word inside a name
+            head = tok.head
+            if (tok.dep_ in LIGHT_NOUN_DEPS and head is not tok and head.pos_ in ("VERB", "AUX")
+                    and head.lemma_.lower() in self.light_verbs and seg.start <= head.i < seg.end):
+                if ("light", head.lemma_.lower(), tok.lemma_.lower()) in self.lex.not_events:
+                    continue  # "took charge" is an assumption of office, not a charge
+                out.append(Candidate(tok, entry, head, seg, "light"))
+            else:
+                out.append(Candidate(tok, entry, tok, seg, "nominal"))
+        return out
+
+    def _idiom(self, tok: Token) -> bool:
+        """Whether a verb with one of its dependents is a set phrase that states no event ("asked not to be
+        named", "declined to comment")."""
+        lemma = tok.lemma_.lower()
+        for c in tok.children:
+            if ("verbs", lemma, c.lemma_.lower()) in self.lex.not_events:
+                return True
+            for g in c.children:
+                if ("verbs", lemma, g.lemma_.lower()) in self.lex.not_events:
+                    return True
+        return False
+
+    # -- complements --------------------------------------------------------------------------------------------
+    def _absorb(self, cands: list[Candidate]) -> None:
+        """A verbal event governing another event codes the pair as itself ("agreed to cooperate"); a verb of
+        denial over an event is not a rejection but the event's negation ("denied meeting the delegation")."""
+        by_token: dict[int, Candidate] = {}
+        for c in cands:
+            by_token.setdefault(c.token.i, c)
+            by_token.setdefault(c.pred.i, c)
+        negating = self.lex.cue("negating_governors")
+        for c in cands:
+            tok = c.pred
+            for _ in range(3):
+                if tok.dep_ not in COMPLEMENT_DEPS or tok.head is tok or not (c.seg.start <= tok.head.i < c.seg.end):
+                    break
+                tok = tok.head
+                gov = by_token.get(tok.i)
+                if gov is None or gov is c:
+                    continue
+                if tok.lemma_.lower() in negating:
+                    gov.dropped = True
+                elif gov.entry.type in self.lex.absorbs or gov.entry.type == c.entry.type:
+                    c.dropped = True
+                break
+        # a light verb that is itself an event of the same type ("hosted talks"): keep the verb's event
+        for c in cands:
+            if c.kind == "light":
+                gov = by_token.get(c.pred.i)
+                if gov is not None and gov is not c and gov.kind == "verb" and gov.entry.type == c.entry.type:
+                    c.dropped = True
+
+    # -- parties ------------------------------------------------------------------------------------------------
+    def _prep_objects(self, tok: Token, preps: set[str], seg: Span, skip: set[str] = frozenset()) -> list[Token]:
+        out = []
+        for p in children(tok, {"prep", "agent", "dative"}, seg):
+            if p.lower_ in preps and p.lower_ not in skip:
+                out.extend(children(p, {"pobj", "pcomp"}, seg))
+        return out
+
+    def _parties(self, c: Candidate, binder: Binder) -> tuple[list[Token], list[Token], list[Token]]:
+        """Actor heads, target heads and visit destinations of a candidate, from the parse."""
+        seg, tok, pred = c.seg, c.token, c.pred
+        visit = c.entry.mode == "visit"
+        target_preps = self.target_preps | (self.visit_preps if visit else set())
+        actors: list[Token] = []
+        targets: list[Token] = []
+        dest: list[Token] = []
+        if c.kind in ("verb", "light"):
+            subj, passive = subject_of(pred, seg)
+            if c.kind == "light" and subj is tok:
+                subj, passive = None, False  # "talks were held": the noun is no party
+            if passive:
+                if subj is not None:
+                    targets.append(subj)
+                actors.extend(o for a in children(pred, {"agent"}, seg) for o in children(a, {"pobj"}, seg))
+            elif subj is not None:
+                actors.append(subj)
+            if c.kind == "verb":
+                if not passive and pred.lemma_.lower() not in self.topic_verbs:
+                    targets.extend(t for t in children(pred, OBJECT_DEPS, seg) if t.pos_ != "ADP")
+                partners = self._prep_objects(pred, target_preps, seg, skip={"by"})
+                # the object may be the thing given or done ("sent aid to Peru", "provided photographs to
+                # Macedonia"): then the named partner of the preposition is the target
+                if not targets or (partners and not any(binder.entity_of(t, seg) for t in targets)
+                                   and any(binder.entity_of(t, seg) for t in partners)):
+                    targets = partners
+            else:
+                targets.extend(self._prep_objects(tok, target_preps, seg))
+                if not targets:
+                    targets.extend(children(pred, {"dative"}, seg))
+                    targets.extend(self._prep_objects(pred, target_preps, seg, skip={"by"}))
+        else:
+            # nominal event: "Hameed's visit", "the attack by militants on the convoy", "talks between X and Y"
+            actors.extend(children(tok, {"poss"}, seg))
+            actors.extend(self._prep_objects(tok, {"by"}, seg))
+            of_objects = self._prep_objects(tok, {"of"}, seg)
+            of_is_actor = c.entry.type in self.of_actor_types and c.entry.mode not in self.of_target_modes
+            if of_is_actor and not actors:
+                actors.extend(of_objects)
+            if not actors:
+                for m in children(tok, {"compound", "amod", "nmod"}, seg):
+                    if binder.entity_of(m, seg) is not None:
+                        actors.append(m)
+                        break
+            targets.extend(self._prep_objects(tok, target_preps - {"of"}, seg))
+            if not of_is_actor:
+                targets.extend(of_objects)
+        actors = [t for t in actors if self._partyable(t, seg)]
+        targets = [t for t in targets if self._partyable(t, seg)]
+        if visit:
+            # the place gone to is the host of a visit: "trip to Kabul", "arrived in Kabul"; an "in" phrase that
+            # names no place ("rushed, in his article, ...") is no destination
+            dest = [t for t in targets if t.head.lower_ in self.visit_preps
+                    and (t.ent_type_ in PLACE_LABELS or binder.place_in(t.idx, t.idx + len(t.text)))]
+            targets = [t for t in targets if t.head.lower_ not in self.visit_preps or t in dest
+                       or t.head.lower_ in self.target_preps]
+        # "talks between X and Y", "clashes among factions": the first party acts, the others are targets
+        if not actors and targets and targets[0].head.lower_ in ("between", "among"):
+            actors = [targets[0]]
+            targets = targets[1:] or [t for t in conjuncts(actors[0], seg)[1:]]
+            if targets and targets[0] in conjuncts(actors[0], seg):
+                actors = [actors[0]]
+        return actors, targets, dest
+
+    @staticmethod
+    def _partyable(tok: Token, seg: Span) -> bool:
+        """Whether a phrase can be a party: not a time or amount ("on Tuesday"), not a dateline ("DOHA, Qatar —")."""
+        if tok.ent_type_ in NON_PARTY_LABELS:
+            return False
+        if tok.i - seg.start <= 3 and tok.is_upper and len(tok.text) > 1:
+            if any(t.text in DASHES for t in tok.doc[tok.i + 1 : min(tok.i + 6, seg.end)]):
+                return False
+        return True
+
+    # -- context ------------------------------------------------------------------------------------------------
+    def _place(self, c: Candidate, dest: list[Token], binder: Binder, para_start: int,
+               parties: list[Token]) -> str | None:
+        """Where the event happened: the place gone to, a place the event word is located at ("met in Kabul"),
+        a place the sentence names outside its parties' phrases, the last place named earlier in the paragraph,
+        or any place of the sentence."""
+        def place_of(tok: Token) -> str | None:
+            return binder.place_in(tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge.text))
+
+        for d in dest:
+            if found := place_of(d):
+                return found
+        for word in {c.pred, c.token}:
+            for obj in self._prep_objects(word, LOCATIVE_PREPS, c.seg):
+                if found := place_of(obj):
+                    return found
+        inside = {t.i for p in parties for t in p.subtree}
+        for tok in c.seg:
+            if tok.i not in inside and tok.ent_type_ in PLACE_LABELS:
+                if found := binder.place_in(tok.idx, tok.idx + len(tok.text)):
+                    return found
+        return binder.place_before(c.seg.start_char, para_start) or binder.place_in(c.seg.start_char,
+                                                                                     c.seg.end_char)
+
+    def _date(self, c: Candidate, binder: Binder, published: str | None) -> str | None:
+        best: tuple[int, str | None] | None = None
+        for start, _end, value in binder.dates_in(c.seg.start_char, c.seg.end_char):
+            dist = abs(start - c.token.idx)
+            if best is None or dist < best[0]:
+                best = (dist, value)
+        if best is not None:
+            return best[1]
+        return published[:10] if published else None
+
+    # -- the component ------------------------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        try:
+            doc._.nt_events = self.code(doc)
+        except Exception as exc:  # noqa: BLE001 - one odd parse must not lose the document's other analyses
+            log.warning("event coding failed: %s", exc)
+            doc._.nt_events = []
+        return doc
+
+    def code(self, doc: Doc) -> list[Event]:
+        """The events of a Doc, in text order."""
+        if len(doc) == 0:
+            return []
+        segs = segments(doc)
+        seg_of = [-1] * len(doc)
+        for si, (seg, _p) in enumerate(segs):
+            if usable(seg, self.max_tokens):
+                for t in seg:
+                    seg_of[t.i] = si
+        para_of = {seg.start: p for seg, p in segs}
+        cands = self._candidates(doc, seg_of, segs)
+        if not cands:
+            return []
+        self._absorb(cands)
+        binder = Binder(doc)
+        meta = doc._.nt_meta or {}
+        body_start = int(meta.get("body_start") or 0)
+        published = meta.get("published")
+        events: list[Event] = []
+        per_seg: dict[int, int] = {}
+        for c in sorted(cands, key=lambda c: c.token.i):
+            if c.dropped:
+                continue
+            actors, targets, dest = self._parties(c, binder)
+            if not actors and not targets:
+                continue  # an event word with no party in the parse says too little to code
+            if c.entry.weak and not dest and not any(binder.party(t, c.seg).entity for t in targets[:1]):
+                continue  # an everyday verb ("provided", "received") is an event only towards a named party
+            actor_parties = [binder.party(t, c.seg) for a in actors[:1] for t in conjuncts(a, c.seg)]
+            target_parties = [binder.party(t, c.seg) for a in targets[:1] for t in conjuncts(a, c.seg)]
+            etype = c.entry.type
+            if etype in self.symmetric and len(actor_parties) > 1 and not target_parties:
+                # "Pakistan and Afghanistan held talks": the first party acts, the others are its partners
+                actor_parties, target_parties = actor_parties[:1], actor_parties[1:]
+            modality = modality_of(c.pred, c.token, c.seg, self.lex)
+            mode, cameo, flags = c.entry.mode, c.entry.cameo, []
+            if modality in ("future", "conditional") and etype in self.retype:
+                # PLOVER codes an intended act as the verbal event it amounts to
+                flags.append(f"intended:{etype}")
+                etype = self.retype[etype]
+                mode, cameo = None, self.type_cameo.get(etype) or None
+            if c.token.idx < body_start:
+                flags.append("headline")
+            if c.kind == "nominal":
+                flags.append("nominal")
+            lo = min(c.pred.i, c.token.i)
+            hi = max(c.pred.i, c.token.i)
+            trig = doc[lo : hi + 1]
+            evidence = Evidence(start=c.seg.start_char, end=c.seg.end_char, text=c.seg.text,
+                                trigger=[trig.start_char, trig.end_char])
+            place = self._place(c, dest, binder, para_of.get(c.seg.start, 0), [*actors, *targets])
+            date = self._date(c, binder, published)
+            pairs = [(a, t) for a in (actor_parties or [None]) for t in (target_parties or [None])]
+            for actor, target in pairs:
+                n = per_seg.get(c.seg.start, 0)
+                if n >= self.max_events:
+                    break
+                if actor is not None and target is not None and actor.entity and actor.entity == target.entity:
+                    target = None
+                per_seg[c.seg.start] = n + 1
+                events.append(Event(
+                    id=f"v{len(events) + 1}", type=etype, mode=mode, cameo=cameo,
+                    actor=actor.entity if actor else None, target=target.entity if target else None,
+                    place=place, date=date, modality=modality, evidence=evidence, flags=list(flags),
+                    actor_text=actor.text if actor else None, target_text=target.text if target else None,
+                    trigger=trig.text,
+                ))
+        return events
+
+
+@Language.factory(
+    "newstrace_events",
+    assigns=["doc._.nt_events"],
+    requires=["token.dep", "token.lemma", "token.pos"],
+)
+def make_events(nlp: Language, name: str) -> EventCoder:
+    """The event coder over the shipped lexicon plus the user's files (``NEWSTRACE_LEXICONS``)."""
+    return EventCoder(nlp)

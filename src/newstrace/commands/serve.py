@@ -1,0 +1,52 @@
+"""``newstrace serve``: the JSON API and the web pages over a store, on one port.
+
+Reading is open on a loopback bind; writing (``POST /articles``) needs a token with the write scope; binding any
+other address refuses to start without tokens. Tokens come from ``--token`` (read and write), ``--read-token``
+or ``--token-file`` (one ``TOKEN [read|write]`` per line) and are never printed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from newstrace.cli import DbOpt, _fail, app
+from newstrace.output import err
+
+
+@app.command()
+def serve(
+    db: DbOpt = "newstrace.db",
+    host: Annotated[str, typer.Option(help="Address to bind; anything but loopback needs tokens.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+    token: Annotated[Optional[list[str]], typer.Option(
+        "--token", envvar="NEWSTRACE_TOKEN", help="A token with read and write access (repeatable).")] = None,
+    read_token: Annotated[Optional[list[str]], typer.Option(
+        "--read-token", help="A token with read access only (repeatable).")] = None,
+    token_file: Annotated[Optional[Path], typer.Option(
+        "--token-file", help="File of tokens, one 'TOKEN [read|write]' per line.")] = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+) -> None:
+    """Serve the JSON API (/api, schema at /openapi.json) and the analyst's pages (/) over a store."""
+    import uvicorn
+
+    from newstrace.server.app import create_app
+    from newstrace.server.auth import TokenConfigError, load_token_file, make_token
+    from newstrace.store.sqlite import StoreError
+
+    try:
+        tokens = [make_token(t, "read,write") for t in token or []]
+        tokens += [make_token(t, "read", where="--read-token") for t in read_token or []]
+        if token_file is not None:
+            tokens += load_token_file(token_file)
+        application = create_app(db, tokens, host=host)
+    except (TokenConfigError, StoreError) as exc:
+        raise _fail(str(exc)) from exc
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"newstrace: serving {db} at http://{shown}:{port}/ "
+              f"({len(tokens)} token{'s' if len(tokens) != 1 else ''} configured"
+              f"{', reads open on loopback' if application.state.access.open_reads else ''})")
+    uvicorn.run(application, host=host, port=port, log_level=log_level, proxy_headers=False,
+                server_header=False)

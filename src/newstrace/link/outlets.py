@@ -1,0 +1,101 @@
+"""Outlets: who published an article, and which outlets count as one voice.
+
+An outlet is the registered domain of the article's URL (``tldextract`` with its bundled public-suffix snapshot,
+never the network), else of the outlet field when that is a domain, else the outlet name case-folded. Outlets of
+one owner or one wire are grouped by the YAML files of ``data/outlets/`` plus the user's files
+(``NEWSTRACE_OUTLETS``), so that they count once when independent outlets are counted.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import tldextract
+import yaml
+
+from newstrace.settings import DATA_DIR, get_settings
+
+log = logging.getLogger(__name__)
+
+_DOMAINISH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?[^\s/]+\.[a-z]{2,}(?:[:/].*)?$", re.I)
+_WS = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _extractor() -> tldextract.TLDExtract:
+    # suffix_list_urls=() and no cache dir: the snapshot bundled with tldextract, no network, no disk writes
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def registered_domain(value: str | None) -> str | None:
+    """The registered domain (``example.co.uk``) of a URL or host name, or None when it has none."""
+    if not value or not _DOMAINISH.match(value.strip()):
+        return None
+    ext = _extractor()(value.strip())
+    if not ext.domain or not ext.suffix:
+        return None
+    return f"{ext.domain}.{ext.suffix}".lower()
+
+
+def outlet_key(url: str | None, outlet: str | None) -> str | None:
+    """The outlet an article counts as: its URL's registered domain, else the outlet field's, else its name."""
+    for value in (url, outlet):
+        dom = registered_domain(value)
+        if dom:
+            return dom
+    if outlet and outlet.strip():
+        return _WS.sub(" ", outlet.strip()).casefold()
+    return None
+
+
+@dataclass
+class OutletGroups:
+    """Outlet -> group name (and kind): outlets of one owner or one wire share a group."""
+
+    groups: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    def group(self, key: str | None) -> str | None:
+        """The voice an outlet counts as: its group's name, or the outlet itself when it belongs to none."""
+        if key is None:
+            return None
+        return self.groups.get(key, key)
+
+    def rows(self) -> list[tuple[str, str, str | None]]:
+        return [(o, g, self.kinds.get(g)) for o, g in sorted(self.groups.items())]
+
+
+def _normalise_member(value: str) -> str:
+    return registered_domain(value) or _WS.sub(" ", value.strip()).casefold()
+
+
+def read_group_file(path: Path, into: OutletGroups) -> None:
+    """Add the groups of one YAML file (``groups: [{name, kind, outlets: [...]}]``); a bad file is logged, skipped."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        log.warning("outlet groups file %s skipped: %s", path, exc)
+        return
+    for grp in data.get("groups", []) if isinstance(data, dict) else []:
+        if not isinstance(grp, dict) or not grp.get("name"):
+            continue
+        name = str(grp["name"])
+        if grp.get("kind"):
+            into.kinds[name] = str(grp["kind"])
+        for member in grp.get("outlets") or []:
+            if isinstance(member, str) and member.strip():
+                into.groups[_normalise_member(member)] = name
+
+
+def load_groups(extra: list[Path] | None = None) -> OutletGroups:
+    """The shipped outlet groups plus the user's files (later files win for an outlet listed twice)."""
+    groups = OutletGroups()
+    files = sorted((DATA_DIR / "outlets").glob("*.yaml"))
+    files += list(extra if extra is not None else get_settings().outlet_files)
+    for path in files:
+        read_group_file(Path(path), groups)
+    return groups

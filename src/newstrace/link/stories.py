@@ -1,0 +1,507 @@
+"""Stories: event mentions from different articles that report one real-world event.
+
+A mention (one coded event of one article) is compared only with stories that share a blocking key with it: its
+type family joined with a participant (canonical entity id, else normalised name), with its place, or with a
+participant's country. Among those, a story is accepted when its dates fall inside the window, its place country
+does not contradict, its established targets do not contradict, and a score over participants, place, date,
+evidence wording and event mode reaches the threshold. Assignment is greedy and incremental: a new mention joins the
+best story or founds one, so adding articles never recomputes the corpus.
+
+The decision works on ``Mention`` objects and a ``StoryIndex``; ``MemoryIndex`` keeps stories in memory (used by
+``benchmarks/stories.py``), ``SQLiteStoryIndex`` keeps them in the store's ``stories``/``story_members``/
+``story_keys`` tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import re
+import sqlite3
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+
+from newstrace.settings import DATA_DIR, get_settings
+
+log = logging.getLogger(__name__)
+
+WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+MAX_MEMBERS_COMPARED = 40  # a story is judged on its first members; bounded cost per mention
+MAX_CANDIDATE_STORIES = 50
+
+
+# -- configuration (data) -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StoryConfig:
+    """The story rules read from ``data/link/stories.yaml`` and the user's lexicon files."""
+
+    families: dict[str, str]
+    window_days: int
+    threshold: float
+    name_stopwords: frozenset[str]
+
+    def family(self, event_type: str) -> str:
+        """The family of a PLOVER type; a type no family lists is its own family."""
+        return self.families.get(event_type.upper(), event_type.upper())
+
+
+@lru_cache(maxsize=1)
+def load_config() -> StoryConfig:
+    """The shipped story rules, extended by any ``NEWSTRACE_LEXICONS`` file that has story keys."""
+    files: list[Path] = [DATA_DIR / "link" / "stories.yaml", *get_settings().lexicon_files]
+    families: dict[str, str] = {}
+    window, threshold, stop = 7, 0.4, set()
+    for path in files:
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+            log.warning("story rules file %s skipped: %s", path, exc)
+            continue
+        if not isinstance(data, dict):
+            continue
+        for fam, types in (data.get("story_families") or {}).items():
+            for t in types or []:
+                families[str(t).upper()] = str(fam)
+        window = int(data.get("story_window_days", window))
+        threshold = float(data.get("story_threshold", threshold))
+        stop.update(str(w).casefold() for w in data.get("name_stopwords") or [])
+    return StoryConfig(families, window, threshold, frozenset(stop))
+
+
+# -- text helpers ---------------------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """spaCy's English stop words (imported on first use: linking without events never loads spaCy)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+_SUFFIXES = ("ings", "ing", "ies", "ied", "ed", "es", "s", "ly")
+
+
+def stem(word: str) -> str:
+    """A crude stem so that inflections meet (visited/visits -> visit, meetings -> meet)."""
+    for suf in _SUFFIXES:
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            return word[: -len(suf)]
+    return word
+
+
+def content_words(text: str | None) -> frozenset[str]:
+    """The stemmed content words of a sentence (stop words and one-letter words dropped)."""
+    if not text:
+        return frozenset()
+    out = set()
+    stop = stop_words()
+    for w in WORD.findall(text.casefold()):
+        if len(w) > 2 and w not in stop:
+            out.add(stem(w))
+    return frozenset(out)
+
+
+def name_key(name: str | None) -> str | None:
+    """A participant key from its name when no canonical id is known: accents, case and punctuation folded."""
+    if not name:
+        return None
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    folded = re.sub(r"^(the)\s+", "", re.sub(r"[^\w\s]", " ", folded)).strip()
+    folded = re.sub(r"\s+", " ", folded)
+    return f"n:{folded}" if folded else None
+
+
+def name_tokens(name: str | None, stop: frozenset[str]) -> frozenset[str]:
+    """The distinctive words of a name ("Lt Gen Tariq Awan" -> {tariq, awan}), for matching names loosely."""
+    if not name:
+        return frozenset()
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    common = stop_words()
+    return frozenset(w for w in WORD.findall(folded) if len(w) > 2 and w not in stop and w not in common)
+
+
+def to_date(value: str | None) -> date | None:
+    """The calendar day of an ISO date or datetime (a bare year or month gives None: too coarse to compare)."""
+    if not value or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+# -- mentions -------------------------------------------------------------------------------------------------------
+
+@dataclass
+class Mention:
+    """One event of one article, with what story matching compares."""
+
+    article_id: str
+    event_id: str
+    type: str
+    family: str
+    mode: str | None = None
+    actors: frozenset[str] = frozenset()  # participant keys
+    targets: frozenset[str] = frozenset()
+    names: dict[str, str] = field(default_factory=dict)  # key -> name as written
+    tokens: frozenset[str] = frozenset()  # distinctive name words of all participants
+    countries: frozenset[str] = frozenset()  # participants' countries (ISO3)
+    target_countries: frozenset[str] = frozenset()
+    place: str | None = None  # place key
+    place_name: str | None = None
+    place_country: str | None = None
+    date: date | None = None
+    words: frozenset[str] = frozenset()
+    modality: str = "asserted"
+    seq: int = 0
+    published: str | None = None
+    ev_start: int | None = None
+    ev_end: int | None = None
+    evidence: str | None = None
+    source_kind: str | None = None
+
+    @property
+    def participants(self) -> frozenset[str]:
+        return self.actors | self.targets
+
+    @property
+    def ref(self) -> tuple[str, str]:
+        return (self.article_id, self.event_id)
+
+
+def blocking_keys(m: Mention) -> set[str]:
+    """The keys under which a mention looks for stories: its family with each participant, its place, its countries.
+
+    Name words are keys too, so "Gen Awan" finds "Tariq Mahmood Awan" before any cross-article resolution.
+    """
+    keys = {f"{m.family}|p|{k}" for k in m.participants}
+    keys |= {f"{m.family}|t|{t}" for t in m.tokens}
+    if m.place:
+        keys.add(f"{m.family}|pl|{m.place}")
+    if not keys:
+        keys |= {f"{m.family}|c|{c}" for c in m.countries | ({m.place_country} - {None})}
+    return keys
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def _cosine(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / math.sqrt(len(a) * len(b))
+
+
+def incompatible(m: Mention, x: Mention, cfg: StoryConfig) -> bool:
+    """Whether two mentions cannot be one event: days apart beyond the window, or places in different countries."""
+    if m.date and x.date and abs((m.date - x.date).days) > cfg.window_days:
+        return True
+    if m.place_country and x.place_country and m.place_country != x.place_country:
+        return True
+    return False
+
+
+def targets_conflict(m: Mention, members: Sequence[Mention]) -> bool:
+    """Whether the mention's target contradicts the targets the story already has.
+
+    Rule: one event has one counterpart. When the mention and the story both name targets and no target (or
+    its name words) of one is a participant of the other, and their countries do not meet, the mention is about
+    someone else (a meeting with another group during the same trip is another event).
+    """
+    if not m.targets:
+        return False
+    s_targets = frozenset().union(*(x.targets for x in members))
+    if not s_targets:
+        return False
+    s_parts = frozenset().union(*(x.participants for x in members))
+    if m.targets & s_parts or s_targets & m.participants:
+        return False
+    m_tok = frozenset().union(*(_tokens_of(m, k) for k in m.targets))
+    s_tok = frozenset().union(*(_tokens_of(x, k) for x in members for k in x.targets))
+    if m_tok & s_tok:
+        return False
+    s_tc = frozenset().union(*(x.target_countries for x in members))
+    return not (m.target_countries and s_tc and m.target_countries & s_tc)
+
+
+def _tokens_of(m: Mention, key: str) -> frozenset[str]:
+    return name_tokens(m.names.get(key), load_config().name_stopwords)
+
+
+def pair_score(m: Mention, x: Mention, cfg: StoryConfig) -> float:
+    """How strongly two compatible mentions look like one event (0..1).
+
+    Participants weigh most (the same canonical actor, else shared name words, else shared countries), then the
+    wording of the evidence sentences, the place, the date and the event mode.
+    """
+    part = max(_overlap(m.participants, x.participants), 0.8 * _overlap(m.tokens, x.tokens),
+               0.5 * _overlap(m.countries, x.countries))
+    if m.place and x.place and m.place == x.place:
+        place = 1.0
+    elif m.place_country and m.place_country == x.place_country:
+        place = 0.5
+    else:
+        place = 0.0
+    when = 0.0
+    if m.date and x.date:
+        gap = abs((m.date - x.date).days)
+        when = 1.0 if gap == 0 else 0.6 if gap <= 1 else 0.3
+    text = _cosine(m.words, x.words)
+    same = 1.0 if (m.type == x.type and (m.mode or "") == (x.mode or "")) else 0.5 if m.type == x.type else 0.0
+    if part == 0.0 and text < 0.35:
+        return 0.0  # nobody in common and different words: nothing says this is the same event
+    return 0.35 * part + 0.25 * min(1.0, text / 0.6) + 0.15 * place + 0.1 * when + 0.15 * same
+
+
+def story_score(m: Mention, members: Sequence[Mention], cfg: StoryConfig) -> float:
+    """The score of a mention against a story: the best over its compatible members; 0 when the story excludes it."""
+    members = list(members)[:MAX_MEMBERS_COMPARED]
+    if not members or targets_conflict(m, members):
+        return 0.0
+    best = 0.0
+    for x in members:
+        if x.article_id == m.article_id and x.event_id == m.event_id:
+            continue
+        if incompatible(m, x, cfg):
+            continue
+        best = max(best, pair_score(m, x, cfg))
+    return best
+
+
+# -- the index of stories -------------------------------------------------------------------------------------------
+
+class StoryIndex(Protocol):
+    def candidates(self, keys: set[str], m: Mention) -> list[str]: ...
+    def members(self, story_id: str) -> list[Mention]: ...
+    def add(self, story_id: str | None, m: Mention, keys: set[str], score: float) -> str: ...
+
+
+def story_id_for(m: Mention) -> str:
+    """A stable story id from its founding mention."""
+    return "s" + hashlib.sha256(f"{m.article_id}:{m.event_id}".encode()).hexdigest()[:12]
+
+
+def assign(m: Mention, index: StoryIndex, cfg: StoryConfig | None = None) -> str:
+    """Put one mention into the best matching story of ``index`` (or a new one); returns the story id."""
+    cfg = cfg or load_config()
+    keys = blocking_keys(m)
+    best_id, best = None, 0.0
+    for sid in index.candidates(keys, m)[:MAX_CANDIDATE_STORIES]:
+        s = story_score(m, index.members(sid), cfg)
+        if s > best:
+            best_id, best = sid, s
+    if best_id is not None and best >= cfg.threshold:
+        return index.add(best_id, m, keys, best)
+    return index.add(None, m, keys, 1.0)
+
+
+@dataclass
+class MemoryIndex:
+    """Stories kept in memory: for benchmarks, tests and one-off groupings."""
+
+    by_key: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    stories: dict[str, list[Mention]] = field(default_factory=dict)
+
+    def candidates(self, keys: set[str], m: Mention) -> list[str]:
+        hits: Counter[str] = Counter()
+        for k in keys:
+            hits.update(self.by_key.get(k, ()))
+        return [sid for sid, _ in hits.most_common()]
+
+    def members(self, story_id: str) -> list[Mention]:
+        return self.stories[story_id]
+
+    def add(self, story_id: str | None, m: Mention, keys: set[str], score: float) -> str:
+        sid = story_id or story_id_for(m)
+        self.stories.setdefault(sid, []).append(m)
+        for k in keys:
+            self.by_key[k].add(sid)
+        return sid
+
+
+# -- the store ------------------------------------------------------------------------------------------------------
+
+def _country(value: Any) -> str | None:
+    return str(value).upper() if value else None
+
+
+def load_mentions(conn: sqlite3.Connection, article_ids: Sequence[str], cfg: StoryConfig | None = None,
+                  only: set[tuple[str, str]] | None = None) -> list[Mention]:
+    """The mentions (events) of these articles, built from the events, entities and places tables.
+
+    Participant keys are the entities' canonical ids where cross-article resolution set them, else their
+    normalised names (or the event's own actor/target text when no entity is bound).
+    """
+    cfg = cfg or load_config()
+    out: list[Mention] = []
+    ids = list(dict.fromkeys(article_ids))
+    for i in range(0, len(ids), 400):
+        chunk = ids[i : i + 400]
+        marks = ",".join("?" * len(chunk))
+        ents: dict[tuple[str, str], sqlite3.Row] = {
+            (r["article_id"], r["id"]): r
+            for r in conn.execute(f"SELECT article_id, id, name, country, canonical FROM entities"
+                                  f" WHERE article_id IN ({marks})", chunk)
+        }
+        places: dict[tuple[str, str], sqlite3.Row] = {
+            (r["article_id"], r["id"]): r
+            for r in conn.execute(f"SELECT article_id, id, name, country, geonameid FROM places"
+                                  f" WHERE article_id IN ({marks})", chunk)
+        }
+        rows = conn.execute(
+            f"SELECT e.*, a.seq AS a_seq, a.published AS a_published FROM events e JOIN articles a ON a.id=e.article_id"
+            f" WHERE e.article_id IN ({marks}) ORDER BY a.seq, e.ev_start", chunk).fetchall()
+        for r in rows:
+            if only is not None and (r["article_id"], r["id"]) not in only:
+                continue
+            out.append(_mention(r, ents, places, cfg))
+    return out
+
+
+def _participant(aid: str, ent_id: str | None, text: str | None,
+                 ents: dict[tuple[str, str], sqlite3.Row]) -> tuple[str | None, str | None, str | None]:
+    """(key, name, country) of an event participant."""
+    row = ents.get((aid, ent_id)) if ent_id else None
+    if row is not None:
+        key = f"c:{row['canonical']}" if row["canonical"] else name_key(row["name"])
+        return key, row["name"], _country(row["country"])
+    key = name_key(text)
+    return key, text, None
+
+
+def _mention(r: sqlite3.Row, ents: dict, places: dict, cfg: StoryConfig) -> Mention:
+    aid = r["article_id"]
+    names: dict[str, str] = {}
+    actors, targets, countries, tcountries = set(), set(), set(), set()
+    for ent_id, text, keyset, is_target in ((r["actor"], r["actor_text"], actors, False),
+                                            (r["target"], r["target_text"], targets, True)):
+        key, name, ctry = _participant(aid, ent_id, text, ents)
+        if key:
+            keyset.add(key)
+            names[key] = name or key
+        if ctry:
+            countries.add(ctry)
+            if is_target:
+                tcountries.add(ctry)
+    tokens = frozenset().union(*(name_tokens(n, cfg.name_stopwords) for n in names.values())) if names else frozenset()
+    place_key = place_name = place_country = None
+    prow = places.get((aid, r["place"])) if r["place"] else None
+    if prow is not None:
+        place_key = f"g:{prow['geonameid']}" if prow["geonameid"] else name_key(prow["name"])
+        place_name, place_country = prow["name"], _country(prow["country"])
+    return Mention(
+        article_id=aid, event_id=r["id"], type=r["type"], family=cfg.family(r["type"]), mode=r["mode"],
+        actors=frozenset(actors), targets=frozenset(targets), names=names, tokens=tokens,
+        countries=frozenset(countries), target_countries=frozenset(tcountries), place=place_key,
+        place_name=place_name, place_country=place_country,
+        date=to_date(r["date"]) or to_date(r["a_published"]), words=content_words(r["ev_text"]),
+        modality=r["modality"] or "asserted", seq=r["a_seq"], published=r["a_published"], ev_start=r["ev_start"],
+        ev_end=r["ev_end"], evidence=r["ev_text"], source_kind=r["source_kind"],
+    )
+
+
+class SQLiteStoryIndex:
+    """Stories kept in the store: candidates from ``story_keys`` within the date window, members loaded on demand."""
+
+    def __init__(self, conn: sqlite3.Connection, cfg: StoryConfig | None = None) -> None:
+        self.conn = conn
+        self.cfg = cfg or load_config()
+        self._members: dict[str, list[Mention]] = {}
+        self.touched: set[str] = set()
+
+    def candidates(self, keys: set[str], m: Mention) -> list[str]:
+        if not keys:
+            return []
+        keys_l = sorted(keys)
+        hits: Counter[str] = Counter()
+        for i in range(0, len(keys_l), 400):
+            chunk = keys_l[i : i + 400]
+            sql = (f"SELECT k.story_id FROM story_keys k JOIN stories s ON s.id=k.story_id"
+                   f" WHERE k.key IN ({','.join('?' * len(chunk))})")
+            args: list[Any] = list(chunk)
+            if m.date:
+                # the date window: a story whose dates all lie far from this mention cannot hold it
+                sql += " AND (s.last_date IS NULL OR s.last_date >= ?) AND (s.first_date IS NULL OR s.first_date <= ?)"
+                args += [(m.date - timedelta(days=self.cfg.window_days)).isoformat(),
+                         (m.date + timedelta(days=self.cfg.window_days)).isoformat()]
+            hits.update(r[0] for r in self.conn.execute(sql, args))
+        return [sid for sid, _ in hits.most_common(MAX_CANDIDATE_STORIES)]
+
+    def members(self, story_id: str) -> list[Mention]:
+        if story_id not in self._members:
+            refs = self.conn.execute(
+                "SELECT article_id, event_id FROM story_members WHERE story_id=? ORDER BY rowid LIMIT ?",
+                (story_id, MAX_MEMBERS_COMPARED)).fetchall()
+            wanted = {(r[0], r[1]) for r in refs}
+            self._members[story_id] = load_mentions(self.conn, [r[0] for r in refs], self.cfg, only=wanted)
+        return self._members[story_id]
+
+    def add(self, story_id: str | None, m: Mention, keys: set[str], score: float) -> str:
+        c = self.conn
+        day = m.date.isoformat() if m.date else None
+        if story_id is None:
+            story_id = story_id_for(m)
+            c.execute("INSERT OR IGNORE INTO stories(id, type, family, first_date, last_date, headline)"
+                      " VALUES (?,?,?,?,?,?)", (story_id, m.type, m.family, day, day, m.evidence))
+            self._members[story_id] = []
+        elif day:
+            c.execute("UPDATE stories SET first_date=min(coalesce(first_date, ?), ?),"
+                      " last_date=max(coalesce(last_date, ?), ?) WHERE id=?", (day, day, day, day, story_id))
+        c.execute("INSERT OR REPLACE INTO story_members(story_id, article_id, event_id, modality, score)"
+                  " VALUES (?,?,?,?,?)", (story_id, m.article_id, m.event_id, m.modality, round(score, 4)))
+        c.executemany("INSERT OR IGNORE INTO story_keys(key, story_id) VALUES (?,?)", [(k, story_id) for k in keys])
+        members = self._members.setdefault(story_id, [])
+        if len(members) < MAX_MEMBERS_COMPARED:
+            members.append(m)
+        self.touched.add(story_id)
+        return story_id
+
+
+def link_stories(conn: sqlite3.Connection, article_ids: Sequence[str], cfg: StoryConfig | None = None) -> set[str]:
+    """Assign the events of these (new) articles to stories in the store; returns the ids of the stories touched."""
+    cfg = cfg or load_config()
+    index = SQLiteStoryIndex(conn, cfg)
+    for i in range(0, len(article_ids), 200):
+        mentions = load_mentions(conn, article_ids[i : i + 200], cfg)
+        mentions.sort(key=lambda m: (m.seq, m.ev_start or 0))
+        for m in mentions:
+            assign(m, index, cfg)
+    return index.touched
+
+
+def summarise(members: Iterable[Mention]) -> dict[str, Any]:
+    """The story's type, main participants, place and country, as the most frequent values among its mentions."""
+    members = list(members)
+    types = Counter(m.type for m in members)
+    names: Counter[str] = Counter()
+    display: dict[str, str] = {}
+    for m in members:
+        for k in m.participants:
+            names[k] += 1
+            display.setdefault(k, m.names.get(k, k))
+    places = Counter(m.place_name for m in members if m.place_name)
+    countries = Counter(m.place_country for m in members if m.place_country)
+    return {
+        "type": types.most_common(1)[0][0] if types else None,
+        "actors": [{"key": k, "name": display[k]} for k, _ in names.most_common(6)],
+        "place": places.most_common(1)[0][0] if places else None,
+        "country": countries.most_common(1)[0][0] if countries else None,
+    }
+
+
+def actors_json(summary: dict[str, Any]) -> str:
+    return json.dumps(summary["actors"], ensure_ascii=False)

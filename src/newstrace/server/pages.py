@@ -1,0 +1,145 @@
+"""Server-rendered pages (Jinja2, autoescaped): start, article, story, entity, search and the lists.
+
+Every page reads completely without JavaScript; ``static/newstrace.js`` only draws the timeline, the copy
+graph and the actor network from JSON that the page carries in ``<script type="application/json">`` blocks
+(data, never executed, and allowed by the Content-Security-Policy because it is not script).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote as urlquote
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from newstrace.server.auth import require_read
+from newstrace.server.claims import who_says_what
+from newstrace.server.highlight import highlight, snippet_html
+from newstrace.server.queries import BadQuery, Reader, clamp
+
+TEMPLATES = Path(__file__).with_name("templates")
+templates = Jinja2Templates(directory=str(TEMPLATES))
+templates.env.filters["urlpart"] = lambda v: urlquote(str(v or ""), safe="")
+templates.env.filters["short"] = lambda v, n=12: (str(v)[:n] if v else "")
+
+router = APIRouter(dependencies=[Depends(require_read)], include_in_schema=False)
+
+
+def _reader(request: Request) -> Reader:
+    return request.app.state.reader
+
+
+def render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+    """A template rendered with the request and the page's context."""
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+
+
+def safe_href(url: str | None) -> str | None:
+    """A link target only when it is an http(s) URL; anything else (``javascript:``, ``data:``) is shown as text."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
+templates.env.filters["safe_href"] = safe_href
+
+
+@router.get("/", response_class=HTMLResponse)
+def start(request: Request) -> HTMLResponse:
+    """Latest stories, single-source claims (stories resting on one voice, and claims flagged exclusive)."""
+    r = _reader(request)
+    return render(request, "index.html",
+                  stories=r.stories(limit=15, offset=0),
+                  single=r.stories(limit=15, offset=0, verdict="single-source"),
+                  exclusive=r.flagged("exclusive", limit=15),
+                  articles=r.articles(limit=15, offset=0),
+                  counts=r.store.counts())
+
+
+@router.get("/articles", response_class=HTMLResponse)
+def articles(request: Request, limit: int = Query(50, ge=1), offset: int = Query(0, ge=0),
+             outlet: str | None = None) -> HTMLResponse:
+    limit, offset = clamp(limit, offset)
+    rows = _reader(request).articles(limit=limit, offset=offset, outlet=outlet)
+    return render(request, "articles.html", rows=rows, limit=limit, offset=offset, outlet=outlet)
+
+
+@router.get("/articles/{ref:path}", response_class=HTMLResponse)
+def article(request: Request, ref: str) -> HTMLResponse:
+    """The article's clean text highlighted, who says what, its stories, its reuse and what was removed."""
+    r = _reader(request)
+    found = r.article(ref)
+    if found is None:
+        raise HTTPException(404, f"no article {ref!r}")
+    art, an = found
+    keys = r.entity_keys(art.id)
+    reuse = r.reuse_of(art.id)
+    copied = [(p["copy_start"], p["copy_end"], link["other"].get("outlet") or link["other"].get("title")
+               or link["origin_id"]) for link in reuse["copied_from"] for p in link.get("passages", [])]
+    return render(request, "article.html", art=art, an=an, paragraphs=highlight(art, an, keys, copied),
+                  voices=who_says_what(art, an, keys), keys=keys, copied=bool(copied),
+                  stories=r.stories(limit=50, offset=0, article=art.id), reuse=reuse,
+                  flag_kinds=sorted({f.kind for f in an.flags}))
+
+
+@router.get("/stories", response_class=HTMLResponse)
+def stories(request: Request, limit: int = Query(50, ge=1), offset: int = Query(0, ge=0),
+            verdict: str | None = None) -> HTMLResponse:
+    limit, offset = clamp(limit, offset)
+    rows = _reader(request).stories(limit=limit, offset=offset, verdict=verdict)
+    return render(request, "stories.html", rows=rows, limit=limit, offset=offset, verdict=verdict)
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story(request: Request, story_id: str) -> HTMLResponse:
+    """The reports on a timeline, the copy graph, the independent-outlet count and the verdict."""
+    s = _reader(request).story(story_id)
+    if s is None:
+        raise HTTPException(404, f"no story {story_id!r}")
+    graph = {
+        "nodes": [{"id": rep["article_id"], "label": rep.get("outlet") or rep["article_id"][:8],
+                   "published": rep.get("published"), "independent": not rep.get("copied_from"),
+                   "stance": rep.get("stance")} for rep in s["reports"]],
+        "edges": [{"source": c["copy_id"], "target": c["origin_id"], "kind": c["kind"]} for c in s["copies"]]
+        + [{"source": rep["article_id"], "target": rep["copied_from"], "kind": "copied"}
+           for rep in s["reports"] if rep.get("copied_from")],
+    }
+    return render(request, "story.html", s=s, graph=graph)
+
+
+@router.get("/entities", response_class=HTMLResponse)
+def entities(request: Request, q: str | None = Query(None, max_length=200), type: str | None = None,
+             limit: int = Query(100, ge=1), offset: int = Query(0, ge=0)) -> HTMLResponse:
+    limit, offset = clamp(limit, offset)
+    rows = _reader(request).entities(limit=limit, offset=offset, q=q, type=type)
+    return render(request, "entities.html", rows=rows, q=q, type=type, limit=limit, offset=offset)
+
+
+@router.get("/entities/{key:path}", response_class=HTMLResponse)
+def entity(request: Request, key: str) -> HTMLResponse:
+    """Aliases and attributes, the entity's events, and the network of actors it acts with."""
+    ent = _reader(request).entity(key)
+    if ent is None:
+        raise HTTPException(404, f"no entity {key!r}")
+    return render(request, "entity.html", e=ent)
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, q: str | None = Query(None, max_length=1000), limit: int = Query(50, ge=1),
+           offset: int = Query(0, ge=0)) -> HTMLResponse:
+    """Full-text search; a malformed query is answered 400 with the reason, on the same page."""
+    limit, offset = clamp(limit, offset)
+    rows: list[dict[str, Any]] = []
+    error = None
+    if q and q.strip():
+        try:
+            rows = _reader(request).search(q, limit=limit, offset=offset)
+        except BadQuery as exc:
+            error = str(exc)
+        for row in rows:
+            row["snippet_html"] = snippet_html(row["snippet"])
+    return render(request, "search.html", status_code=400 if error else 200, q=q or "", rows=rows, error=error,
+                  limit=limit, offset=offset)

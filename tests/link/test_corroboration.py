@@ -1,0 +1,78 @@
+"""Corroboration: copies collapse to their origin, one owner counts once, denials contest, verdicts."""
+
+from __future__ import annotations
+
+import json
+
+from newstrace.link import link_store
+from newstrace.store.sqlite import Store
+
+from .link_builders import store_docs
+from .link_corpus import corpus
+
+
+def _stories(store: Store) -> dict[str, dict]:
+    """Story rows keyed by the type plus place, with their reports."""
+    out = {}
+    for s in store.conn.execute("SELECT * FROM stories"):
+        reports = [dict(r) for r in store.conn.execute(
+            "SELECT * FROM story_reports WHERE story_id=? ORDER BY rowid", (s["id"],))]
+        out[s["id"]] = {**dict(s), "report_rows": reports}
+    return out
+
+
+def _story_of(store: Store, article_id: str, event_id: str = "v1") -> dict:
+    sid = store.conn.execute("SELECT story_id FROM story_members WHERE article_id=? AND event_id=?",
+                             (article_id, event_id)).fetchone()[0]
+    return _stories(store)[sid]
+
+
+def test_verdicts_on_the_fictional_corpus(tmp_path):
+    with Store(tmp_path / "t.db") as store:
+        ids = store_docs(store, corpus())
+        summary = link_store(store, 0)
+        assert summary["verdicts"] == {"single-source": 2, "corroborated": 1, "contested": 1}
+
+        wire = _story_of(store, ids[1])
+        assert wire["verdict"] == "single-source" and wire["independent_outlets"] == 1
+        copied = {r["article_id"]: r["copied_from"] for r in wire["report_rows"]}
+        assert copied == {ids[1]: None, ids[0]: ids[1], ids[2]: ids[1]}
+        # reports in time order: the wire first although a copy was ingested before it
+        assert [r["article_id"] for r in wire["report_rows"]][0] == ids[1]
+
+        visit = _story_of(store, ids[3])
+        assert visit["verdict"] == "corroborated" and visit["independent_outlets"] == 3
+        commentary = next(r for r in visit["report_rows"] if r["article_id"] == ids[6])
+        assert commentary["copied_from"] == ids[3]  # its visit sentence is the pasted passage
+        kinds = {r["article_id"]: json.loads(r["source_kinds"]) for r in visit["report_rows"]}
+        assert kinds[ids[3]] == {"anonymous": 1} and kinds[ids[4]] == {"organization": 1}
+
+        secret = _story_of(store, ids[6], "v1")
+        assert secret["verdict"] == "single-source" and secret["reports"] == 1
+
+        shelling = _story_of(store, ids[7])
+        assert shelling["verdict"] == "contested" and shelling["denying_outlets"] == 1
+        assert {r["stance"] for r in shelling["report_rows"]} == {"asserts", "denies"}
+
+
+def test_outlets_of_one_owner_count_once(tmp_path, monkeypatch):
+    groups = tmp_path / "owners.yaml"
+    groups.write_text("groups:\n  - name: Northlight Media\n    kind: owner\n"
+                      "    outlets: [northlightpost.com, ridgeline-times.org, saltmarsh-herald.com]\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSTRACE_OUTLETS", str(groups))
+    with Store(tmp_path / "t.db") as store:
+        ids = store_docs(store, corpus())
+        link_store(store, 0)
+        visit = _story_of(store, ids[3])
+        assert visit["independent_outlets"] == 1 and visit["verdict"] == "single-source"
+        # the denial's outlet joined the group, but the shelling report's outlet did not: still independent
+        assert _story_of(store, ids[7])["verdict"] == "contested"
+
+
+def test_a_denial_by_the_reporting_outlet_itself_does_not_contest(tmp_path):
+    docs = corpus()
+    docs[8].url = "https://www.dunmoor-dispatch.com/update"  # the same outlet walks its report back
+    with Store(tmp_path / "t.db") as store:
+        ids = store_docs(store, docs)
+        link_store(store, 0)
+        assert _story_of(store, ids[7])["verdict"] == "single-source"

@@ -1,0 +1,127 @@
+"""Text reuse: fingerprints that survive pasting, aligned passages with offsets in both texts, direction, kind."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from .link_builders import Doc, last_seq, store_docs
+from .link_corpus import COMMENTARY, VISIT_A, WIRE, WIRE_COPY_1, WIRE_COPY_2, corpus
+from newstrace.link import link_store
+from newstrace.link.reuse import align, earlier, fingerprint, reuse_kind
+from newstrace.store.sqlite import Store
+
+
+def test_align_finds_the_pasted_passage_with_offsets_in_both_texts():
+    al = align(COMMENTARY, VISIT_A)
+    assert len(al.passages) == 1
+    p = al.passages[0]
+    copied = COMMENTARY[p.copy_start:p.copy_end]
+    assert copied == VISIT_A[p.origin_start:p.origin_end]
+    assert copied.startswith("Marshal Oren Valdis, who commands") and copied.endswith("old parliament building")
+    assert 0.3 < al.containment_a < 0.7  # the commentary is mostly its own words
+    assert al.containment_b > 0.6  # most of the report went into it
+
+
+def test_align_survives_light_edits_and_ignores_common_phrasing():
+    edited = WIRE.replace("a lakeside hotel", "a lakeside hotel outside the city").replace("said", "stated")
+    al = align(edited, WIRE)
+    assert al.containment_a > 0.9 and al.containment_b > 0.9
+    assert align("The talks ended on Friday, officials said.", "The talks ended on Friday, officials said.").passages == []
+
+
+def test_fingerprints_of_a_pasted_passage_meet_in_the_lsh_bands():
+    assert fingerprint(COMMENTARY).band_keys() & fingerprint(VISIT_A).band_keys()
+    assert not fingerprint(VISIT_A).band_keys() & fingerprint(WIRE).band_keys()
+
+
+@pytest.mark.parametrize("text", ["", "   ", "one two", "\x00\x01\x02", "word " * 300_000])
+def test_fingerprint_and_align_accept_degenerate_text(text):
+    fp = fingerprint(text)
+    assert fp.signatures.shape[1] == 16
+    align(text, text[:1000])
+
+
+def test_direction_by_date_then_ingest_order():
+    assert earlier("2031-09-04T07:40:00", 9, "2031-09-04T10:20:00", 1) == (True, "published")
+    assert earlier("2031-09-05", 1, "2031-09-04T23:00:00", 2) == (False, "published")
+    assert earlier("2031-09-04", 3, "2031-09-04T10:00:00", 2) == (False, "ingest")  # same day, one without time
+    assert earlier(None, 1, "2031-09-04", 2) == (True, "ingest")
+    assert earlier("not a date", 5, "2031-09-04", 2) == (False, "ingest")
+
+
+def test_kinds():
+    assert reuse_kind(0.97, 0.99, same_outlet=True) == "duplicate"
+    assert reuse_kind(0.97, 0.99, same_outlet=False) == "syndicated"
+    assert reuse_kind(0.3, 0.9, same_outlet=False) == "excerpt"
+
+
+def _links(store: Store) -> dict[tuple[str, str], sqlite3.Row]:
+    return {(r["copy_id"], r["origin_id"]): r for r in store.conn.execute("SELECT * FROM reuse_links")}
+
+
+def test_link_store_finds_republications_and_the_excerpt(tmp_path):
+    with Store(tmp_path / "t.db") as store:
+        ids = store_docs(store, corpus())
+        summary = link_store(store, 0)
+        links = _links(store)
+        copy1, wire, copy2, visit_a, commentary = ids[0], ids[1], ids[2], ids[3], ids[6]
+        # the copy ingested before its wire original still points at the original (earlier publication)
+        assert links[(copy1, wire)]["kind"] == "syndicated" and links[(copy1, wire)]["direction_by"] == "published"
+        assert links[(copy2, wire)]["kind"] == "syndicated"
+        assert links[(commentary, visit_a)]["kind"] == "excerpt"
+        assert summary["reuse"] == {"syndicated": 3, "excerpt": 1}
+        assert not any(o == ids[9] or c == ids[9] for c, o in links)  # the festival shares nothing
+        rows = store.conn.execute("SELECT * FROM reuse_passages WHERE copy_id=? AND origin_id=?",
+                                  (commentary, visit_a)).fetchall()
+        texts = {r[0]: r[1] for r in store.conn.execute("SELECT id, text FROM articles")}
+        assert len(rows) == 1
+        r = rows[0]
+        assert texts[commentary][r["copy_start"]:r["copy_end"]] == texts[visit_a][r["origin_start"]:r["origin_end"]]
+
+
+def test_incremental_link_only_reads_the_index(tmp_path):
+    docs = corpus()
+    with Store(tmp_path / "t.db") as store:
+        store_docs(store, docs[3:6])
+        link_store(store, 0)
+        before = store.conn.execute("SELECT count(*) FROM reuse_signatures").fetchone()[0]
+        mark = last_seq(store)
+        new_ids = store_docs(store, [docs[6]])
+        summary = link_store(store, mark)
+        assert summary["articles"] == 1
+        assert store.conn.execute("SELECT count(*) FROM reuse_signatures").fetchone()[0] == before + 1
+        assert any(c == new_ids[0] for c, _ in _links(store))
+        # linking the same articles again changes nothing
+        again = link_store(store, mark)
+        assert again["articles"] == 0
+
+
+def test_duplicate_from_one_outlet(tmp_path):
+    a = Doc(WIRE_COPY_1, "https://www.harrowgazette.com/a", published="2031-09-04")
+    b = Doc(WIRE_COPY_1 + "\n\nCorrection: an earlier version misspelt a name.", "https://www.harrowgazette.com/b",
+            published="2031-09-05")
+    c = Doc(WIRE_COPY_2, "https://www.corrandaily.com/c", published="2031-09-06")
+    with Store(tmp_path / "t.db") as store:
+        ids = store_docs(store, [a, b, c])
+        link_store(store, 0)
+        links = _links(store)
+        assert links[(ids[1], ids[0])]["kind"] == "duplicate"
+        assert links[(ids[2], ids[0])]["kind"] == "syndicated"
+
+
+def test_fast_signatures_equal_datasketch_minhash():
+    from newstrace.link.reuse import MINHASH_SHINGLE, intervals, minhash, shingle_hashes, tokenize
+
+    tok = tokenize(COMMENTARY + " " + WIRE, offsets=False)
+    fp = fingerprint(COMMENTARY + " " + WIRE)
+    sh = shingle_hashes(tok.hashes, MINHASH_SHINGLE)
+    ivs = intervals(tok.hashes)
+    starts = [a for a, _ in ivs]
+    assert len(fp.windows) >= 5
+    for (w0, w1), sig in zip(fp.windows, fp.signatures):
+        i = starts.index(w0)
+        j = min(i + 1, len(ivs) - 1)
+        expected = minhash(sh[ivs[i][0]:min(ivs[j][1], len(sh))].tolist())
+        assert (sig == expected).all()
