@@ -14,7 +14,11 @@ Gold (read from the folder given on the command line; nothing is copied into the
   figures.
 
 Scoring is per sentence: the set of PLOVER types the system codes for the sentence against the gold set; per-type
-precision/recall/F1, macro-F1 over the types that occur in the gold set, micro-F1. Country accuracy: for each gold
+precision/recall/F1, macro-F1 over the types that occur in the gold set, micro-F1. Each gold record codes one
+event per sentence (the main one), so two readings are reported: the main-clause event (the coded event whose
+trigger stands nearest the root of the parse; the same rule picks the baseline's main triple) and every event
+coded (secondary events such as "the execution of X" in "called for sanctions after the execution of X" then
+count as false positives). Country accuracy: for each gold
 record whose type the system found and whose source (target) has an ISO3 country code, whether an event of that
 type has an actor (target) entity of that country.
 
@@ -149,20 +153,39 @@ class Coded:
     targets: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
-def newstrace_coded(doc) -> Coded:  # noqa: ANN001 - a spaCy Doc
+def depth(tok) -> int:  # noqa: ANN001 - a spaCy Token
+    """Head hops from a token to the root of its sentence: the main clause's predicate has the least."""
+    n = 0
+    while tok.head.i != tok.i and n < 50:
+        tok, n = tok.head, n + 1
+    return n
+
+
+def newstrace_coded(doc, primary: bool = False) -> Coded:  # noqa: ANN001 - a spaCy Doc
+    """The types (and countries) newstrace coded; with ``primary``, only the event of the main clause (the one
+    whose trigger stands nearest the root of the parse), since each gold record codes one event per sentence."""
     countries = {e.id: e.country for e in doc._.nt_entities or []}
     out = Coded()
-    for ev in doc._.nt_events or []:
+    events = list(doc._.nt_events or [])
+    if primary and events:
+        def rank(ev):  # noqa: ANN001, ANN202
+            span = doc.char_span(*ev.evidence.trigger, alignment_mode="expand")
+            return (min(depth(t) for t in span) if span is not None and len(span) else 99, ev.evidence.trigger[0])
+
+        best = min(rank(ev) for ev in events)
+        events = [ev for ev in events if rank(ev)[0] == best[0] and ev.evidence.trigger[0] == best[1]]
+    for ev in events:
         out.types.add(ev.type)
-        if countries.get(ev.actor):
-            out.actors[ev.type].add(countries[ev.actor])
-        if countries.get(ev.target):
-            out.targets[ev.type].add(countries[ev.target])
+        if ev.actor_country:
+            out.actors[ev.type].add(ev.actor_country)
+        if ev.target_country:
+            out.targets[ev.type].add(ev.target_country)
     return out
 
 
-def baseline_coded(doc, coder) -> Coded:  # noqa: ANN001
-    """textacy SVO triples; the verb's lemma looked up in the same trigger lexicon."""
+def baseline_coded(doc, coder, primary: bool = False) -> Coded:  # noqa: ANN001
+    """textacy SVO triples; the verb's lemma looked up in the same trigger lexicon (with ``primary``, only the
+    triple whose verb stands nearest the root)."""
     from textacy.extract import subject_verb_object_triples
 
     from newstrace.analyze.event_roles import Binder
@@ -171,19 +194,25 @@ def baseline_coded(doc, coder) -> Coded:  # noqa: ANN001
     countries = {e.id: e.country for e in doc._.nt_entities or []}
     out = Coded()
     sent_of = {t.i: s for s in doc.sents for t in s}
+    coded = []
     for triple in subject_verb_object_triples(doc):
         verb = triple.verb[-1]
         entry = coder._entry(verb, "verb")
-        if entry is None:
-            continue
+        if entry is not None:
+            coded.append((depth(verb), verb.i, triple, entry))
+    if primary and coded:
+        coded = [min(coded, key=lambda x: (x[0], x[1]))]
+    for _d, _i, triple, entry in coded:
+        verb = triple.verb[-1]
         out.types.add(entry.type)
         seg = sent_of[verb.i]
         for toks, bucket in ((triple.subject, out.actors), (triple.object, out.targets)):
             if toks:
                 head = max(toks, key=lambda t: t.i if t.head not in toks else -1)
                 ent = binder.entity_of(head, seg)
-                if countries.get(ent):
-                    bucket[entry.type].add(countries[ent])
+                country = binder.country_of(head, seg, ent)
+                if country:
+                    bucket[entry.type].add(country)
     return out
 
 
@@ -252,26 +281,32 @@ def report(name: str, ours: dict, base: dict) -> None:
               f" target {_fmt(base['target_country_acc'])} (n={base['target_country_n']})")
 
 
-def throughput(nlp, texts: list[str], model: str) -> dict:  # noqa: ANN001
-    """Seconds for bare spaCy and for the newstrace pipeline on the same texts, and the event component alone."""
+def throughput(nlp, texts: list[str], model: str, rounds: int = 3) -> dict:  # noqa: ANN001
+    """Seconds for bare spaCy and for the newstrace pipeline on the same texts (best of ``rounds``, alternating,
+    so that a busy machine slows both alike), and the event component alone on the parsed Docs."""
     import spacy
 
     bare = spacy.load(model)
     for pipeline in (bare, nlp):  # warm up both
         list(pipeline.pipe(texts[:20]))
-    t0 = time.perf_counter()
-    list(bare.pipe(texts, batch_size=64))
-    t_bare = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    docs = list(nlp.pipe(texts, batch_size=64))
-    t_full = time.perf_counter() - t0
+    t_bare = t_full = float("inf")
+    docs = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        list(bare.pipe(texts, batch_size=64))
+        t_bare = min(t_bare, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        docs = list(nlp.pipe(texts, batch_size=64))
+        t_full = min(t_full, time.perf_counter() - t0)
     coder = nlp.get_pipe("newstrace_events")
-    t0 = time.perf_counter()
-    for doc in docs:
-        coder(doc)
-    t_events = time.perf_counter() - t0
-    return {"texts": len(texts), "bare_s": t_bare, "newstrace_s": t_full, "events_s": t_events,
-            "ratio": t_full / t_bare, "events_share_of_bare": t_events / t_bare}
+    t_events = float("inf")
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        for doc in docs:
+            coder(doc)
+        t_events = min(t_events, time.perf_counter() - t0)
+    return {"texts": len(texts), "chars": sum(map(len, texts)), "bare_s": t_bare, "newstrace_s": t_full,
+            "events_s": t_events, "ratio": t_full / t_bare, "events_share_of_bare": t_events / t_bare}
 
 
 def main(argv: Iterable[str] | None = None) -> int:
@@ -312,8 +347,12 @@ def main(argv: Iterable[str] | None = None) -> int:
         docs = list(nlp.pipe((make_doc(nlp, a) for a in arts), batch_size=64))
         ours = [newstrace_coded(d) for d in docs]
         base = [baseline_coded(d, coder) for d in docs]
-        results[name] = {"newstrace": score(items, ours, iso3), "baseline": score(items, base, iso3)}
-        report(name, results[name]["newstrace"], results[name]["baseline"])
+        ours_main = [newstrace_coded(d, primary=True) for d in docs]
+        base_main = [baseline_coded(d, coder, primary=True) for d in docs]
+        results[name] = {"newstrace": score(items, ours, iso3), "baseline": score(items, base, iso3),
+                         "newstrace_main": score(items, ours_main, iso3), "baseline_main": score(items, base_main, iso3)}
+        report(f"{name}, main-clause event", results[name]["newstrace_main"], results[name]["baseline_main"])
+        report(f"{name}, every event coded", results[name]["newstrace"], results[name]["baseline"])
         if args.show_errors:
             shown = 0
             for item, pred in zip(items, ours):
@@ -321,15 +360,19 @@ def main(argv: Iterable[str] | None = None) -> int:
                     shown += 1
                     print(f"  gold {sorted(item.types)} got {sorted(pred.types)}: {item.text[:160]}")
         all_items += items
-        all_ours += ours
-        all_base += base
-    results["combined"] = {"newstrace": score(all_items, all_ours, iso3), "baseline": score(all_items, all_base, iso3)}
-    report("Both sets together", results["combined"]["newstrace"], results["combined"]["baseline"])
+        all_ours += ours_main
+        all_base += base_main
+    results["combined_main"] = {"newstrace": score(all_items, all_ours, iso3),
+                                "baseline": score(all_items, all_base, iso3)}
+    report("Both sets together, main-clause event", results["combined_main"]["newstrace"],
+           results["combined_main"]["baseline"])
     if not args.no_speed:
-        texts = [i.text for i in all_items]
+        # the gold sentences grouped ten to a document, the size of a short news story
+        sents = [i.text for i in all_items]
+        texts = [" ".join(sents[k : k + 10]) for k in range(0, len(sents), 10)]
         speed = throughput(nlp, texts, resolve_model_name())
         results["throughput"] = speed
-        print(f"\n## throughput on {speed['texts']} sentences: bare spaCy {speed['bare_s']:.2f}s, newstrace pipeline "
+        print(f"\n## throughput on {speed['texts']} documents ({speed['chars']} characters): bare spaCy {speed['bare_s']:.2f}s, newstrace pipeline "
               f"{speed['newstrace_s']:.2f}s (ratio {speed['ratio']:.2f}); event component alone {speed['events_s']:.2f}s "
               f"= {100 * speed['events_share_of_bare']:.1f}% of bare spaCy")
     if args.json:

@@ -149,7 +149,9 @@ def run_justext(lines: str) -> str:
     import justext
 
     lang = JUSTEXT_LANGUAGES.get(guess_language(lines) or "en", "English")
-    wrapped = "<html><body>" + "".join(f"<p>{htmllib.escape(line)}</p>" for line in lines.split("\n")) + "</body></html>"
+    wrapped = (
+        "<html><body>" + "".join(f"<p>{htmllib.escape(line)}</p>" for line in lines.split("\n")) + "</body></html>"
+    )
     paragraphs = justext.justext(wrapped.encode("utf-8"), justext.get_stoplist(lang), encoding="utf-8")
     return "\n\n".join(p.text for p in paragraphs if not p.is_boilerplate)
 
@@ -198,7 +200,9 @@ def main(argv: list[str] | None = None) -> int:
         "b": "(b) newstrace plain-text path (line classifier)",
         "c": "(c) jusText on (b)'s lines (baseline)",
     }
-    print(f"pages: {pages}   segments: with={scores['a'].tp + scores['a'].fn} without={scores['a'].fp + scores['a'].tn}")
+    print(
+        f"pages: {pages}   segments: with={scores['a'].tp + scores['a'].fn} without={scores['a'].fp + scores['a'].tn}"
+    )
     print(f"{'extractor':52} {'precision':>9} {'recall':>7} {'F1':>6} {'accuracy':>8} {'seconds':>8}")
     for key, score in scores.items():
         print(

@@ -13,9 +13,10 @@ What is compared, for each of the three roles (source, cue, content):
 
 * exact: a predicted span counts when its [start, end) equals a gold span of the same role (a discontinuous gold
   span counts by its outer extent);
-* overlap: soft span scores over word tokens: each predicted span earns the largest share of its words that lie in
-  one gold span of the role (precision), each gold span the largest share of its words covered by one predicted
-  span (recall); P and R are the mean shares, F1 their harmonic mean.
+* overlap: soft span scores over word tokens: each predicted span earns the share of its words that lie in gold
+  spans of the role (precision), each gold span the share of its words covered by predicted spans of the role
+  (recall); P and R are the mean shares over spans, F1 their harmonic mean. A gold content quoted in two parts
+  ("“A,” she said. “B.”") is thus fully recalled by two predicted quotes.
 
 newstrace's spans are a quote's ``speaker_span``, ``cue_span`` and content (``start``/``end``, widened to take in
 the quote marks of a direct quote, as PolNeAR does). The baseline, computed in the same run on the same parses, is
@@ -78,9 +79,13 @@ def read_gold(ann: Path) -> Spans:
 
 def _widen_to_marks(text: str, s: int, e: int) -> Span:
     """A direct quote's content with its quote marks, as PolNeAR marks it."""
-    if s > 0 and text[s - 1] in QUOTE_MARKS:
+    if text[max(0, s - 2):s] in ("''", "``"):
+        s -= 2
+    elif s > 0 and text[s - 1] in QUOTE_MARKS:
         s -= 1
-    if e < len(text) and text[e] in QUOTE_MARKS:
+    if text[e:e + 2] == "''":
+        e += 2
+    elif e < len(text) and text[e] in QUOTE_MARKS:
         e += 1
     return s, e
 
@@ -145,12 +150,14 @@ class Score:
         self.exact_hits_g += sum(1 for g in gold if g and (g[0][0], g[-1][1]) in pred_extents)
         gw = [_words(text, g) for g in gold]
         pw = [_words(text, p) for p in pred]
+        all_gold = set().union(*gw) if gw else set()
+        all_pred = set().union(*pw) if pw else set()
         for p in pw:
             if p:
-                self.soft_p += max((len(p & g) / len(p) for g in gw), default=0.0)
+                self.soft_p += len(p & all_gold) / len(p)
         for g in gw:
             if g:
-                self.soft_r += max((len(p & g) / len(g) for p in pw), default=0.0)
+                self.soft_r += len(g & all_pred) / len(g)
 
     @staticmethod
     def _prf(p: float, r: float) -> tuple[float, float, float]:

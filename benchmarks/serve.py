@@ -8,8 +8,9 @@ The store is generated quickly, not analysed: each article's text recombines the
 quoted passages as quotes), and stories of five reports each, with copy links, are written straight into the link
 tables. The server runs as ``newstrace serve`` in its own process; the load comes from threads in this one.
 
-The baseline, computed in the same run, is the same query answered in-process by ``server.queries.Reader``
-(no HTTP, no JSON): the ratio says what serving adds to the database's own cost. The writer phase adds articles
+The baselines, computed in the same run: the same query answered in-process by ``server.queries.Reader`` (no
+HTTP, no JSON), and the "http floor" (``/healthz``, a constant answer through the same HTTP stack); between them
+they say what the database costs and what serving adds. The writer phase adds articles
 in transactions of 50 from another process while readers run: every request must still answer 200.
 """
 
@@ -251,6 +252,8 @@ def main() -> None:
     words = sorted({w.lower() for s in voa[:40] for w in re.findall(r"\b[A-Za-z]{6,}\b", s["title"])})
     queries = [w if i % 3 else f'"{w}" OR {words[(i * 7) % len(words)]}' for i, w in enumerate(words)]
     endpoints = {
+        # the floor: the same HTTP stack answering a constant, no database
+        "http floor": ["/healthz"],
         "article": [f"/api/articles/{a}" for a in art_ids],
         "article page": [f"/articles/{a}" for a in art_ids],
         "story": [f"/api/stories/{s}" for s in story_ids],

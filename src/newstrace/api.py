@@ -157,6 +157,11 @@ class Newstrace:
                  if outlet is None or (it.article.outlet or "").casefold() == outlet.casefold())
         return Records(it.article for it in itertools.islice(items, limit))
 
+    def article(self, ref: str) -> Article | None:
+        """One stored article by id, id prefix or URL."""
+        found = self.store.article(ref)
+        return found[0] if found else None
+
     def analysis(self, article_id: str) -> Analysis | None:
         """The stored analysis of one article (by id, id prefix or URL)."""
         found = self.store.article(article_id)

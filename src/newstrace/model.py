@@ -147,6 +147,9 @@ class Event:
     actor_text: str | None = None
     target_text: str | None = None
     trigger: str | None = None
+    # ISO3 of each side: the entity's country, else the country its phrase names ("Israeli Prime Minister ...")
+    actor_country: str | None = None
+    target_country: str | None = None
 
 
 @dataclass

@@ -55,29 +55,43 @@ def places(console: Console, an: Analysis) -> None:
     console.print(t)
 
 
+# the order in which the claims report shows its groups: the outlet's own word first, unnamed sources last
+SOURCE_ORDER = {"author": 0, "person": 1, "organization": 2, "document": 3, "outlet": 4, "anonymous": 5}
+
+
 def _source_label(ev: Event, names: dict[str, str]) -> str:
     src = ev.source
     who = names.get(src.entity or "", None) or src.text or ""
     if src.kind == "author":
         return "the outlet itself (no attribution)"
+    if src.kind == "anonymous":
+        return f"anonymous sources: {who}" if who else "anonymous sources"
     return f"{src.kind}: {who}".strip(": ")
 
 
 def claims(console: Console, an: Analysis) -> None:
-    """Events grouped by who makes the claim: the outlet, named people, other outlets, anonymous sources."""
+    """Events grouped by who makes the claim: the outlet, named people, other outlets, anonymous sources.
+
+    Groups come in ``SOURCE_ORDER`` (the outlet's own claims first, so an unsourced exclusive stands out), each
+    with the cue that attributes it ("said", "wrote", "according to") and the quote it sits in.
+    """
     if not an.events:
         return
     names = _entity_names(an)
     groups: dict[str, list[Event]] = defaultdict(list)
     for ev in an.events:
         groups[_source_label(ev, names)].append(ev)
-    for label, evs in groups.items():
-        t = Table(title=f"Claims by {label}", title_justify="left", header_style="bold")
-        for col in ("type", "mode", "actor", "target", "modality", "flags", "evidence"):
+    ordered = sorted(groups.items(), key=lambda kv: (SOURCE_ORDER.get(kv[1][0].source.kind, 9), kv[0]))
+    for label, evs in ordered:
+        t = Table(title=f"Claims by {label} ({len(evs)})", title_justify="left", header_style="bold")
+        for col in ("type", "mode", "actor", "target", "modality", "cue", "flags", "evidence"):
             t.add_column(col, overflow="fold", max_width=70 if col == "evidence" else None)
         for ev in evs:
+            cue = ev.source.cue or ""
+            if ev.source.quote:
+                cue = f"{cue} ({ev.source.quote})".strip()
             t.add_row(ev.type, ev.mode or "", names.get(ev.actor or "", ev.actor_text or ""),
-                      names.get(ev.target or "", ev.target_text or ""), ev.modality, ", ".join(ev.flags),
+                      names.get(ev.target or "", ev.target_text or ""), ev.modality, cue, ", ".join(ev.flags),
                       ev.evidence.text)
         console.print(t)
 

@@ -295,6 +295,9 @@ class Watcher:
         fetching: dict[str, str] = {}  # item url -> host
         buffer: list[ItemResult] = []
         polled_once: set[str] = set()
+        # with ``once``: the sources due at the start are polled once; sources not due (polled by an earlier run
+        # that was interrupted) are not polled again, but the items they left pending are fetched
+        once_targets = {s["url"] for s in self.state.due(started)} if self.once else set()
         event("watch_start", workers=self.workers, pending=self.state.count_pending())
         pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="newstrace-fetch")
         try:
@@ -315,7 +318,7 @@ class Watcher:
                         continue
                     if stopping:
                         break
-                    if self.once and not polling and self._caught_up(polled_once, now):
+                    if self.once and not polling and once_targets <= polled_once and self.state.count_pending() == 0:
                         break
                 wake = self.state.next_wake()
                 timeout = 1.0 if wake is None else min(1.0, max(0.01, wake - self.clock()))
@@ -342,13 +345,6 @@ class Watcher:
                 self.fetcher.close()
             event("watch_stop", **self.stats.as_dict())
         return self.stats
-
-    def _caught_up(self, polled_once: set[str], now: float) -> bool:
-        """In ``once`` mode: every active source polled, and no item left that may be fetched now or soon."""
-        active = {r[0] for r in self.store.conn.execute("SELECT url FROM watch_sources WHERE active=1")}
-        if not active <= polled_once:
-            return False
-        return self.state.count_pending() == 0
 
     def _submit_items(self, pool: ThreadPoolExecutor, inflight: dict[Future[Any], tuple[str, Any]],
                       fetching: dict[str, str], now: float) -> None:

@@ -242,14 +242,14 @@ def test_events_cli(corpus_db):
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)
     assert rows and all(r["type"] == "CONSULT" for r in rows)
-    assert all("awan" in ((r["actor_name"] or "") + (r["actor_text"] or "")).lower() for r in rows)
+    assert all("awan" in ((r["actor_name"] or "") + (r["actor_text"] or "")).lower() for r in rows), rows
     res = runner.invoke(app, ["events", "--db", str(corpus_db), "--country", "PAK", "-f", "json", "-n", "500"])
     rows = json.loads(res.stdout)
     assert rows and all("PAK" in (r["actor_country"], r["target_country"]) for r in rows)
     res = runner.invoke(app, ["events", "--db", str(corpus_db), "--since", "2026-09-09", "-f", "csv"])
     assert res.exit_code == 0
     lines = res.stdout.strip().splitlines()
-    assert lines[0].startswith("date,type") and len(lines) > 1
+    assert lines[0].startswith("day,type") and len(lines) > 1
     assert all(line[:10] >= "2026-09-09" for line in lines[1:])
     for bad in (["--type", "PARADE"], ["--since", "9/9/2026"], ["--country", "Pakistan"]):
         res = runner.invoke(app, ["events", "--db", str(corpus_db), *bad])

@@ -226,3 +226,17 @@ def test_cli_watch_once_and_sources(site: LocalSite, tmp_path: Path) -> None:
     proc = subprocess.run(exe + ["watch", str(tmp_path / "missing.yaml"), "--db", str(db)], env=env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "cannot read" in proc.stderr
+
+
+def test_once_after_an_interrupted_run_fetches_what_was_left(site: LocalSite, settings: Settings, store: Store,
+                                                             nlp) -> None:
+    publish(site, "/rss.xml", [0, 1, 2])
+    spec = SourceSpec(url=site.url("/rss.xml"), interval=3600)
+    # the first run is cut short after one page: its poll found three items, two are left pending
+    Watcher(store, [spec], settings=settings, once=True, batch_size=1,
+            sink=lambda docs: None).run(max_seconds=60)
+    store.conn.execute("UPDATE watch_items SET status='pending' WHERE url != ?", (site.url("/story/0"),))
+    stats = Watcher(store, [spec], settings=settings, once=True).run(max_seconds=60)
+    assert stats.polls == 0 and stats.fetched == 2  # the source is not due; its pending items are fetched
+    assert site.count("/rss.xml") == 1 and site.count("/story/1") == 2
+    assert store.conn.execute("SELECT COUNT(*) FROM watch_items WHERE status='pending'").fetchone()[0] == 0

@@ -104,6 +104,8 @@ def test_openapi_schema_documents_the_api(hostile_url, client):
                  "/api/quotes", "/api/stories", "/api/stories/{story_id}", "/articles"):
         assert path in schema["paths"], path
     assert "post" in schema["paths"]["/articles"]
+    docs = client.get(f"{hostile_url}/docs", headers={"accept": "text/html"})
+    assert docs.status_code == 200 and "GET /api/stories/{story_id}" in docs.text and "POST /articles" in docs.text
 
 
 def test_post_needs_a_write_token(hostile_db, client, serve, tokens):

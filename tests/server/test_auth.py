@@ -70,7 +70,8 @@ def test_public_policy_requires_tokens_for_reads(hostile_db, client, serve):
     tokens = [make_token(WRITE_TOKEN), make_token(READ_TOKEN, "read")]
     with serve(hostile_db, tokens, policy_host="0.0.0.0") as url:
         assert client.get(f"{url}/api/articles").status_code == 401
-        assert client.get(f"{url}/", headers={"accept": "text/html"}).status_code == 401
+        page = client.get(f"{url}/", headers={"accept": "text/html"})
+        assert page.status_code == 303 and page.headers["location"] == "/login"
         ok = client.get(f"{url}/api/articles", headers={"Authorization": f"Bearer {READ_TOKEN}"})
         assert ok.status_code == 200
         # tokens are only read from headers: one in the URL does not count (URLs end up in access logs)
@@ -92,11 +93,18 @@ def test_tokens_never_reach_the_logs(hostile_db, client, caplog, serve):
 def test_serve_refuses_public_bind_without_tokens(tmp_path):
     from newstrace.cli import app
 
-    result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "x.db"), "--host", "0.0.0.0", "--port", "9"])
+    db = tmp_path / "x.db"
+    from newstrace.store.sqlite import Store
+
+    Store(db).close()
+    result = CliRunner().invoke(app, ["serve", "--db", str(db), "--host", "0.0.0.0", "--port", "9"])
     assert result.exit_code == 2
     assert "without tokens" in result.output
-    result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "x.db"), "--token", "abc"])
+    result = CliRunner().invoke(app, ["serve", "--db", str(db), "--token", "abc"])
     assert result.exit_code == 2 and "shorter" in result.output
+    result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "missing.db")])
+    assert result.exit_code == 2 and "no database" in result.output
+    assert not (tmp_path / "missing.db").exists()
 
 
 def test_serve_command_serves(tmp_path, hostile_db, port_finder):
@@ -127,3 +135,22 @@ def test_serve_command_serves(tmp_path, hostile_db, port_finder):
         proc.terminate()
         out, _ = proc.communicate(timeout=20)
     assert "serving" in out and WRITE_TOKEN not in out
+
+
+def test_browser_sign_in_cookie_reads_but_never_writes(hostile_db, serve):
+    import httpx
+
+    with serve(hostile_db, [WRITE_TOKEN], policy_host="0.0.0.0") as url, httpx.Client(base_url=url) as c:
+        assert c.get("/login").status_code == 200
+        bad = c.post("/login", content="token=not-a-valid-token", headers={"content-type": "application/x-www-form-urlencoded"})
+        assert bad.status_code == 401 and "login-error" in bad.text
+        ok = c.post("/login", content=f"token={WRITE_TOKEN}", headers={"content-type": "application/x-www-form-urlencoded"})
+        assert ok.status_code == 303
+        cookie = ok.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie
+        assert c.get("/", headers={"accept": "text/html"}).status_code == 200
+        assert c.get("/api/status").status_code == 200
+        # the cookie is for reading: a write needs the header, so a cross-site form can never post
+        assert c.post("/articles", json={"text": "A ferry sank near Saltmere on Friday."}).status_code == 401
+        c.post("/logout")
+        assert c.get("/api/status").status_code == 401

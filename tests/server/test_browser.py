@@ -98,26 +98,43 @@ def test_visit_story_page_shows_outlets_and_verdict(corpus_url, page, shots, cli
     story = _story_of_visit(client, corpus_url)
     p = page.page
     p.goto(f"{corpus_url}/stories/{quote(story['id'], safe='')}")
-    assert p.locator(".story-summary .verdict").inner_text() == "corroborated"
-    assert int(p.locator("#independent-outlets strong").inner_text()) >= 3
+    p.screenshot(path=str(shots / "story-visit.png"), full_page=True)
     shown = set(p.locator("ol.timeline li.independent .outlet").all_inner_texts())
     assert VISIT_OUTLETS <= shown, shown
+    assert int(p.locator("#independent-outlets strong").inner_text()) >= 3
+    assert p.locator(".story-summary .verdict").inner_text() == "corroborated"
+    assert not page.problems and not page.dialogs
+
+
+def test_story_links_lead_to_articles_and_entities(corpus_url, page, shots, client):
+    story = _story_of_visit(client, corpus_url)
+    p = page.page
+    url = f"{corpus_url}/stories/{quote(story['id'], safe='')}"
+    p.goto(url)
     # the script drew the timeline and the copy graph: one dot per report
     assert p.locator("#timeline-chart svg circle").count() == len(story["reports"])
     assert p.locator("#copy-graph-chart svg circle").count() == len(story["reports"])
-    p.screenshot(path=str(shots / "story-visit.png"), full_page=True)
-    # follow a report to its article, then an actor highlighted in it to the entity page
-    p.locator("ol.timeline li.independent a").first.click()
+    # an actor of the story opens its entity page
+    actor = p.locator("p.actors a").first
+    name = actor.inner_text()
+    actor.click()
+    p.wait_for_url("**/entities/**")
+    assert name in p.locator("h1").inner_text() + " " + p.locator("dl.attributes").inner_text()
+    assert p.locator("#entity-articles li").count() >= 1
+    # a report opens its article, and an actor highlighted there opens its entity page
+    p.goto(url)
+    p.locator("ol.timeline li a").first.click()
     p.wait_for_url("**/articles/**")
     assert p.locator("#text p").count() >= 2 and p.locator("#who-says-what .voice").count() >= 1
     article_path = p.url.split("/articles/", 1)[1]
-    link = p.locator("#text a.ent-link").first
-    link.click()
+    p.locator("#text a.ent-link").first.click()
     p.wait_for_url("**/entities/**")
     assert p.locator("h1").inner_text().strip()
     # the entity page lists the article the link came from
     hrefs = p.locator("#entity-articles li a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
     assert f"/articles/{article_path}" in hrefs, (article_path, hrefs)
+    if p.locator("#network-data").count() and p.locator("ul.edges li").count():
+        assert p.locator("#network-chart svg circle").count() >= 2
     p.screenshot(path=str(shots / "entity.png"), full_page=True)
     assert not page.problems and not page.dialogs
 
@@ -141,6 +158,22 @@ def test_oped_page_flags_the_exclusive_claim_as_the_outlets_own(corpus_url, page
     assert p.locator("ul.removed li").count() >= 1
     p.screenshot(path=str(shots / "oped.png"), full_page=True)
     assert not page.problems and not page.dialogs
+
+
+def test_pages_read_without_javascript(corpus_url, browser, client):
+    story = _story_of_visit(client, corpus_url)
+    ctx = browser.new_context(java_script_enabled=False)
+    try:
+        p = ctx.new_page()
+        p.goto(f"{corpus_url}/stories/{quote(story['id'], safe='')}")
+        assert p.locator(".story-summary .verdict").inner_text() == story["verdict"]
+        assert p.locator("ol.timeline li").count() == len(story["reports"])
+        assert p.locator("#timeline-chart svg").count() == 0  # nothing drawn, everything still listed
+        p.locator("ol.timeline li a").first.click()
+        p.wait_for_url("**/articles/**")
+        assert p.locator("#text span.claim").count() >= 1 and p.locator("#who-says-what .voice").count() >= 1
+    finally:
+        ctx.close()
 
 
 def test_search_page(corpus_url, page, shots):

@@ -67,6 +67,7 @@ class ActorDictionary:
     role_sectors: dict[str, str] = field(default_factory=dict)
     tld_country: dict[str, str] = field(default_factory=dict)  # ".pk" -> PAK
     org_words: set[str] = field(default_factory=set)  # head nouns that make a name an organisation
+    continents: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # code -> aliases, demonyms
 
     def country_of(self, text: str) -> str | None:
         """The ISO3 country a name or a demonym stands for ("Pakistan's", "Pakistani", "U.S.")."""
@@ -165,6 +166,13 @@ def _read_yaml(path: Path, d: ActorDictionary) -> None:
                 _add_actor(d, entry)
         return
     if not isinstance(data, dict):
+        return
+    if "continents" in data:
+        for code, extra in (data.get("continents") or {}).items():
+            if isinstance(extra, dict):
+                entry = d.continents.setdefault(str(code), {"aliases": [], "demonyms": []})
+                entry["aliases"].extend(str(a) for a in extra.get("aliases") or [])
+                entry["demonyms"].extend(str(a) for a in extra.get("demonyms") or [])
         return
     if "titles" in data or "roles" in data:
         for sector, titles in (data.get("titles") or {}).items():

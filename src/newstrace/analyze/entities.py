@@ -19,6 +19,7 @@ of ("ISI chief Faiz Hameed", "Faiz Hameed, the head of Pakistan's Inter-Services
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -110,11 +111,21 @@ class EntityGrouper:
         self.d = dictionary or get_dictionary()
         self.g = gazetteer or get_gazetteer()
         self._acronyms = {k for k in self.d.acronym_actor if len(k) >= 2}
+        alternatives = sorted((re.escape(a) for a in self._acronyms), key=len, reverse=True)
+        self._acronym_re = re.compile(r"(?<![\w.])(?:" + "|".join(alternatives) + r")(?![\w])") \
+            if alternatives else None
+        self._titles_by_last: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for words in self.d.title_words:  # longest first already
+            self._titles_by_last[words[-1]].append(words)
+        self._title_firsts = {tw[0] for tw in self.d.title_words}
 
     # -- mentions ------------------------------------------------------------------------------------------------
     def _title_before(self, doc: Doc, start_tok: int) -> tuple[str | None, str | None, int]:
         """A title written right before a name ("Secretary of State", "Lt Gen"): (title, sector, first token)."""
-        for words in self.d.title_words:
+        if start_tok == 0:
+            return None, None, start_tok
+        # only the titles that end with the word before the name, longest first
+        for words in self._titles_by_last.get(name_key(doc[start_tok - 1].text), ()):
             n = len(words)
             if start_tok - n < 0:
                 continue
@@ -126,6 +137,8 @@ class EntityGrouper:
 
     def _strip_title(self, words: list[str]) -> tuple[int, str | None, str | None]:
         """How many leading words of a name are a title, and the title's text and sector."""
+        if len(words) < 2 or name_key(words[0]) not in self._title_firsts:
+            return 0, None, None
         keys = [name_key(w) for w in words]
         for tw in self.d.title_words:
             n = len(tw)
@@ -133,9 +146,10 @@ class EntityGrouper:
                 return n, " ".join(words[:n]), self.d.titles.get(" ".join(tw))
         return 0, None, None
 
-    def mentions(self, doc: Doc) -> list[Mention]:
+    def mentions(self, doc: Doc, text: str | None = None) -> list[Mention]:
         """The document's actor mentions: the model's entities (cut at line breaks, titles stripped) plus
         dictionary acronyms the model missed."""
+        text = doc.text if text is None else text
         out: list[Mention] = []
         covered: set[int] = set()
         title_tokens: set[int] = set()
@@ -157,14 +171,18 @@ class EntityGrouper:
             for m in self._split_ent(doc, ent, person_titles.get(ent.start)):
                 out.append(m)
             covered.update(range(ent.start, ent.end))
-        for tok in doc:
-            if len(out) >= MAX_MENTIONS:
-                break
-            bare = tok.text.replace(".", "")
-            if tok.i not in covered and bare in self._acronyms and tok.text[:1].isupper():
-                actor = self.d.acronym_actor[bare]
-                out.append(Mention(tok.idx, tok.idx + len(tok.text), tok.text, self.d.actors[actor].type,
-                                   name_key(tok.text), actor=actor))
+        # dictionary acronyms the model left untagged, found by one regular expression over the text
+        if self._acronym_re is not None:
+            starts = {doc[i].idx for i in covered}
+            for m in self._acronym_re.finditer(text):
+                if len(out) >= MAX_MENTIONS:
+                    break
+                if m.start() in starts:
+                    continue
+                written = m.group(0)
+                actor = self.d.acronym_actor[written.replace(".", "")]
+                out.append(Mention(m.start(), m.end(), written, self.d.actors[actor].type, name_key(written),
+                                   actor=actor))
         out.sort(key=lambda m: m.start)
         # a name found to be a place once ("in Hyderabad") is that place wherever the model called it ORG/PERSON
         places = {m.key for m in out if m.label == "GPE" and m.toponym_rule}
@@ -241,7 +259,7 @@ class EntityGrouper:
         return prev in _LOCATIVES and any(c.primary for c in cands)
 
     # -- grouping ------------------------------------------------------------------------------------------------
-    def group(self, doc: Doc, mentions: list[Mention]) -> list[list[Mention]]:
+    def group(self, doc: Doc, mentions: list[Mention], text: str | None = None) -> list[list[Mention]]:
         """The mentions grouped into entities (rules 1-6 of the module docstring), in order of first mention."""
         groups: list[_Group] = []
         by_key: dict[tuple[str, str], int] = {}
@@ -255,7 +273,7 @@ class EntityGrouper:
             groups[gi].labels[m.label] += 1
         uf = _UnionFind(len(groups))
         key_group = {k: gi for k, gi in by_key.items()}
-        text = doc.text
+        text = doc.text if text is None else text
         caps = is_all_caps_text(text)
 
         # 2. "Long Name (ACR)": an acronym in parentheses right after a name defines it
@@ -418,10 +436,53 @@ class EntityGrouper:
             entities.append(e)
         return entities
 
+    def sweep_partial_names(self, doc: Doc, entities: list[Entity], text: str | None = None) -> None:
+        """Add the untagged words of a person's name ("Okorave told reporters", "Faiz rushed") as mentions.
+
+        A capitalised word that is part of exactly one person's multi-word name, outside every other mention,
+        is a partial name of that person; words shared by two people's names are left alone.
+        """
+        owner: dict[str, int] = {}
+        for i, e in enumerate(entities):
+            if e.type != "PERSON":
+                continue
+            words = e.name.split()
+            if len(words) < 2:
+                continue
+            for w in words:
+                if len(w) >= 3 and w[:1].isupper() and name_key(w) not in self.d.titles:
+                    owner[w] = -1 if owner.get(w, i) != i else i
+        if not owner:
+            return
+        text = doc.text if text is None else text
+        covered = bytearray(len(text))
+        for e in entities:
+            for s, t in e.mentions:
+                covered[s:t] = b"\x01" * (t - s)
+        words = sorted((w for w, i in owner.items() if i >= 0), key=len, reverse=True)
+        if not words:
+            return
+        # the candidate words found by one expression over the text; a Token only for those
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
+        for m in pattern.finditer(text):
+            if covered[m.start()]:
+                continue
+            span = doc.char_span(m.start(), m.end())
+            if span is None or len(span) != 1 or (span[0].is_stop and span[0].pos_ != "PROPN"):
+                continue
+            i, word = owner[m.group(0)], m.group(0)
+            entities[i].mentions.append([m.start(), m.end()])
+            if word not in entities[i].aliases and word != entities[i].name:
+                entities[i].aliases.append(word)
+        for e in entities:
+            e.mentions.sort()
+
     def __call__(self, doc: Doc) -> Doc:
-        mentions = self.mentions(doc)
-        grouped = self.group(doc, mentions)
+        text = doc.text  # Doc.text joins every token: read it once
+        mentions = self.mentions(doc, text)
+        grouped = self.group(doc, mentions, text)
         entities = self.build(doc, grouped)
+        self.sweep_partial_names(doc, entities, text)
         from newstrace.analyze.roles import RoleBinder
 
         RoleBinder(self.d).apply(doc, entities)

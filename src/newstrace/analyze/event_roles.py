@@ -21,9 +21,15 @@ TYPE_RANK = {"PERSON": 0, "ORG": 1, "NORP": 2, "GPE": 3, "LOC": 4, "FAC": 5}
 SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
 PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
 MODIFIER_DEPS = {"compound", "amod", "poss", "nmod", "npadvmod", "nummod", "appos"}
-PRONOUNS = {"he", "she", "they", "it", "we", "him", "her", "them", "who", "which", "that", "whom", "i", "you"}
+PRONOUNS = {"he", "she", "they", "it", "we", "him", "her", "them", "who", "which", "that", "whom", "i", "you",
+            "his", "their", "its", "our"}
 RELATIVE = {"who", "which", "that", "whom", "whose"}
 MAX_CONJUNCTS = 6
+# prepositions inside a noun phrase that name who the phrase belongs to, in order of trust
+PHRASE_PREPS = ("of", "by", "from")
+# and, for the country a phrase is about, where it is and whom it is for or against ("opposition groups in
+# Zimbabwe", "further action against Russia")
+COUNTRY_PREPS = (*PHRASE_PREPS, "in", "for", "against", "on", "with", "to")
 
 
 def _optional(module: str, name: str) -> Callable[..., Any] | None:
@@ -40,6 +46,7 @@ class Party:
     token: Token
     text: str
     entity: str | None
+    country: str | None = None
 
 
 class Binder:
@@ -50,9 +57,12 @@ class Binder:
         self._entity_at = _optional("newstrace.analyze.entities", "entity_at")
         self._place_at = _optional("newstrace.analyze.places", "place_at")
         self.token_entity: list[str | None] = [None] * len(doc)
+        self._entity_cache: dict[int, str | None] = {}
         self.entity_type: dict[str, str] = {}
+        self.entity_country: dict[str, str | None] = {}
         for ent in doc._.nt_entities or []:
             self.entity_type[ent.id] = getattr(ent, "type", "") or ""
+            self.entity_country[ent.id] = getattr(ent, "country", None)
             for start, end in getattr(ent, "mentions", []) or []:
                 span = doc.char_span(start, end, alignment_mode="expand")
                 if span is None:
@@ -95,14 +105,23 @@ class Binder:
 
     def entity_of(self, head: Token, seg: Span) -> str | None:
         """The entity a phrase headed by ``head`` stands for: the head's own entity, the entity component's
-        reading of the phrase, a named modifier ("ISI chief"), an apposition, or an "of" phrase ("head of ISI")."""
+        reading of the phrase, a named modifier ("ISI chief"), an apposition, or an "of" phrase ("head of ISI").
+        Remembered per token, since a party is looked at several times."""
+        if head.i not in self._entity_cache:
+            self._entity_cache[head.i] = self._entity_of(head, seg)
+        return self._entity_cache[head.i]
+
+    def _entity_of(self, head: Token, seg: Span) -> str | None:
         own = self.token_entity[head.i]
         if own is not None:
             return own
         core = self._core(head)
-        found = self.entity_of_span(core.start_char, core.end_char)
-        if found is not None:
-            return found
+        # a role description ("the ISI chief", "Pakistan's spy chief") names its organisation inside the phrase;
+        # only such a phrase is worth the entity component's (costlier) reading
+        if head.pos_ == "NOUN" and any(self.token_entity[t.i] for t in core if t.i != head.i):
+            found = self.entity_of_span(core.start_char, core.end_char)
+            if found is not None:
+                return found
         named: list[tuple[int, int, str]] = []
         for c in head.children:
             if c.dep_ in MODIFIER_DEPS and seg.start <= c.i < seg.end:
@@ -112,12 +131,35 @@ class Binder:
                         named.append((TYPE_RANK.get(self.entity_type.get(ent, ""), 9), abs(t.i - head.i), ent))
         if named:
             return min(named)[2]
-        for c in head.children:
-            # "the head of Pakistan's ISI", "members of the TTP"
-            if c.dep_ == "prep" and c.lower_ == "of":
-                for p in c.children:
-                    if p.dep_ == "pobj":
-                        return self.entity_of(p, seg)
+        for prep in PHRASE_PREPS:
+            # "the head of Pakistan's ISI", "an admission by Moscow", "an offer from Kabul"
+            for c in head.children:
+                if c.dep_ == "prep" and c.lower_ == prep and seg.start <= c.i < seg.end:
+                    for p in c.children:
+                        if p.dep_ == "pobj" and p.i != head.i:
+                            found = self.entity_of(p, seg)
+                            if found is not None:
+                                return found
+        return None
+
+    def country_of(self, head: Token, seg: Span, entity: str | None) -> str | None:
+        """The country of a party: its entity's, else the first country named inside its phrase ("Israeli Prime
+        Minister Ehud Barak", "opposition groups in Zimbabwe"), never one from a clause attached to it."""
+        if entity and self.entity_country.get(entity):
+            return self.entity_country[entity]
+        stack = [(head, 0)]
+        while stack:
+            tok, depth = stack.pop(0)
+            ent = self.token_entity[tok.i]
+            if ent and self.entity_country.get(ent):
+                return self.entity_country[ent]
+            if depth >= 3:
+                continue
+            for c in tok.children:
+                if not (seg.start <= c.i < seg.end):
+                    continue
+                if c.dep_ in MODIFIER_DEPS or c.dep_ == "pobj" or (c.dep_ == "prep" and c.lower_ in COUNTRY_PREPS):
+                    stack.append((c, depth + 1))
         return None
 
     def party(self, head: Token, seg: Span) -> Party:
@@ -126,7 +168,8 @@ class Binder:
         if head.lower_ in PRONOUNS and head.pos_ == "PRON":
             tok = self.antecedent(head, seg) or head
         entity = self.entity_of(tok, seg)
-        return Party(tok, self._core(tok).text if tok.pos_ != "PRON" else tok.text, entity)
+        return Party(tok, self._core(tok).text if tok.pos_ != "PRON" else tok.text, entity,
+                     self.country_of(tok, seg, entity))
 
     def antecedent(self, pron: Token, seg: Span) -> Token | None:
         """The phrase a pronoun stands for: the relative clause's noun ("forces who attacked"), or the subject of
@@ -136,13 +179,16 @@ class Binder:
             if verb.dep_ in ("relcl", "acl") and seg.start <= verb.head.i < seg.end:
                 return verb.head
             return None
-        tok = pron.head
-        for _ in range(4):
-            if tok.head is tok or not (seg.start <= tok.head.i < seg.end):
+        tok = pron
+        for _ in range(5):
+            if tok.head.i == tok.i or not (seg.start <= tok.head.i < seg.end):
                 break
             tok = tok.head
             for c in tok.children:
-                if c.dep_ in SUBJECT_DEPS and c.i < pron.i and c.lower_ not in PRONOUNS:
+                # the nearest earlier subject that names someone ("Bosnian Serbs said their forces had completed
+                # their withdrawal": their -> Bosnian Serbs, not "their forces")
+                if (c.dep_ in SUBJECT_DEPS and c.i < pron.i and c.lower_ not in PRONOUNS and c.i != pron.i
+                        and self.entity_of(c, seg) is not None and pron not in list(c.subtree)):
                     return c
         return None
 
@@ -211,12 +257,16 @@ def subject_of(pred: Token, seg: Span) -> tuple[Token | None, bool]:
         if tok.dep_ in ("relcl", "acl") and seg.start <= tok.head.i < seg.end:
             # a participle modifying a noun ("troops stationed near") is passive when it is a past participle
             return tok.head, tok.dep_ == "acl" and tok.tag_ == "VBN"
+        if tok.dep_ in ("acomp", "attr") and tok.head.pos_ == "AUX" and seg.start <= tok.head.i < seg.end:
+            # an adjectival predicate takes the copula's subject: "Israel is opposed to ...", "France is ready to"
+            tok = tok.head
+            continue
         if tok.dep_ == "xcomp":
             # object control: in "urged the rebels to withdraw" the rebels withdraw
             obj = children(tok.head, {"dobj"}, seg)
             if obj and tok.head.pos_ == "VERB":
                 return obj[0], False
-        if tok.dep_ in ("xcomp", "conj", "advcl") and tok.head is not tok and seg.start <= tok.head.i < seg.end:
+        if tok.dep_ in ("xcomp", "conj", "advcl") and tok.head.i != tok.i and seg.start <= tok.head.i < seg.end:
             tok = tok.head
             continue
         break

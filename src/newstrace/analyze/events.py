@@ -101,6 +101,7 @@ class EventCoder:
         self.of_actor_types = {w.upper() for w in self.lex.role_words("of_actor_types")}
         self.topic_verbs = self.lex.role_words("topic_object_verbs")
         self.document_objects = self.lex.role_words("document_objects")
+        self.location_target_types = {w.upper() for w in self.lex.role_words("location_target_types")}
         self.of_target_modes = self.lex.role_words("of_target_modes")
         self.retype: dict[str, str] = dict(self.lex.roles.get("future_retype") or {})
         self.max_tokens = int(self.lex.roles.get("max_sentence_tokens") or 120)
@@ -172,7 +173,7 @@ class EventCoder:
             if tok.dep_ == "compound" or tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
                 continue  # "protest leaders", or a word inside a name
             head = tok.head
-            if (tok.dep_ in LIGHT_NOUN_DEPS and head is not tok and head.pos_ in ("VERB", "AUX")
+            if (tok.dep_ in LIGHT_NOUN_DEPS and head.i != tok.i and head.pos_ in ("VERB", "AUX")
                     and head.lemma_.lower() in self.light_verbs and seg.start <= head.i < seg.end):
                 if ("light", head.lemma_.lower(), tok.lemma_.lower()) in self.lex.not_events:
                     continue  # "took charge" is an assumption of office, not a charge
@@ -205,7 +206,7 @@ class EventCoder:
         for c in cands:
             tok = c.pred
             for _ in range(3):
-                if tok.dep_ not in COMPLEMENT_DEPS or tok.head is tok or not (c.seg.start <= tok.head.i < c.seg.end):
+                if tok.dep_ not in COMPLEMENT_DEPS or tok.head.i == tok.i or not (c.seg.start <= tok.head.i < c.seg.end):
                     break
                 tok = tok.head
                 gov = by_token.get(tok.i)
@@ -216,12 +217,17 @@ class EventCoder:
                 elif gov.entry.type in self.lex.absorbs or gov.entry.type == c.entry.type:
                     c.dropped = True
                 break
-        # a light verb that is itself an event of the same type ("hosted talks"): keep the verb's event
+        # a light verb that is itself an event word ("hosted talks", "renewed negotiations", "granted asylum"):
+        # the same type is one event, told by the verb; another type is the noun's event, the verb only carries it
         for c in cands:
             if c.kind == "light":
-                gov = by_token.get(c.pred.i)
-                if gov is not None and gov is not c and gov.kind == "verb" and gov.entry.type == c.entry.type:
+                gov = next((g for g in cands if g.token.i == c.pred.i and g.kind == "verb"), None)
+                if gov is None or gov.dropped:
+                    continue
+                if gov.entry.type == c.entry.type:
                     c.dropped = True
+                else:
+                    gov.dropped = True
 
     # -- parties ------------------------------------------------------------------------------------------------
     def _prep_objects(self, tok: Token, preps: set[str], seg: Span, skip: set[str] = frozenset()) -> list[Token]:
@@ -241,7 +247,7 @@ class EventCoder:
         dest: list[Token] = []
         if c.kind in ("verb", "light"):
             subj, passive = subject_of(pred, seg)
-            if c.kind == "light" and subj is tok:
+            if c.kind == "light" and subj is not None and subj.i == tok.i:
                 subj, passive = None, False  # "talks were held": the noun is no party
             if passive:
                 if subj is not None:
@@ -258,8 +264,17 @@ class EventCoder:
                 if not targets or (partners and not any(binder.entity_of(t, seg) for t in targets)
                                    and any(binder.entity_of(t, seg) for t in partners)):
                     targets = partners
+                if not any(binder.entity_of(t, seg) for t in targets):
+                    # the party may sit in the complement: "demanded that the US cancel ...", "offered to hand
+                    # them over to Britain", "refused to meet the king"
+                    inner = self._complement_party(pred, seg, binder)
+                    if inner is not None:
+                        targets = [inner]
             else:
                 targets.extend(self._prep_objects(tok, target_preps, seg))
+                if not targets and c.entry.type not in self.of_actor_types:
+                    # "mounted an invasion of Lebanon", "launched an investigation of the ministry"
+                    targets.extend(self._prep_objects(tok, {"of"}, seg))
                 if not targets:
                     targets.extend(children(pred, {"dative"}, seg))
                     targets.extend(self._prep_objects(pred, target_preps, seg, skip={"by"}))
@@ -279,6 +294,9 @@ class EventCoder:
             targets.extend(self._prep_objects(tok, target_preps - {"of"}, seg))
             if not of_is_actor:
                 targets.extend(of_objects)
+        # a document does not act, its issuer does: "the party issued a declaration demanding ..."
+        actors = [subject_of(a.head, seg)[0] or a if a.lemma_.lower() in self.document_objects
+                  and a.dep_ in OBJECT_DEPS else a for a in actors]
         actors = [t for t in actors if self._partyable(t, seg)]
         targets = [t for t in targets if self._partyable(t, seg)]
         if visit:
@@ -305,6 +323,29 @@ class EventCoder:
             if any(t.text in DASHES for t in tok.doc[tok.i + 1 : min(tok.i + 6, seg.end)]):
                 return False
         return True
+
+    def _where_country(self, c: Candidate, binder: Binder) -> str | None:
+        """The country of the place an event word is located at ("demonstrated in Serbia")."""
+        for word in (c.pred, c.token):
+            for obj in self._prep_objects(word, LOCATIVE_PREPS, c.seg):
+                if obj.ent_type_ in PLACE_LABELS or binder.entity_of(obj, c.seg):
+                    country = binder.country_of(obj, c.seg, binder.entity_of(obj, c.seg))
+                    if country:
+                        return country
+        return None
+
+    def _complement_party(self, pred: Token, seg: Span, binder: Binder) -> Token | None:
+        """The first named party of a verb's clausal complement: the subject of a that-clause, else the object
+        or prepositional partner of an infinitive."""
+        for comp in children(pred, {"ccomp"}, seg):
+            for subj in children(comp, {"nsubj", "nsubjpass"}, seg):
+                if binder.entity_of(subj, seg):
+                    return subj
+        for comp in children(pred, {"xcomp"}, seg):
+            for obj in [*children(comp, OBJECT_DEPS, seg), *self._prep_objects(comp, self.target_preps, seg)]:
+                if obj.pos_ != "ADP" and binder.entity_of(obj, seg):
+                    return obj
+        return None
 
     # -- context ------------------------------------------------------------------------------------------------
     def _place(self, c: Candidate, dest: list[Token], binder: Binder, para_start: int,
@@ -402,6 +443,7 @@ class EventCoder:
                                 trigger=[trig.start_char, trig.end_char])
             place = self._place(c, dest, binder, para_of.get(c.seg.start, 0), [*actors, *targets])
             date = self._date(c, binder, published)
+            where = self._where_country(c, binder) if c.entry.type in self.location_target_types else None
             pairs = [(a, t) for a in (actor_parties or [None]) for t in (target_parties or [None])]
             for actor, target in pairs:
                 n = per_seg.get(c.seg.start, 0)
@@ -415,7 +457,8 @@ class EventCoder:
                     actor=actor.entity if actor else None, target=target.entity if target else None,
                     place=place, date=date, modality=modality, evidence=evidence, flags=list(flags),
                     actor_text=actor.text if actor else None, target_text=target.text if target else None,
-                    trigger=trig.text,
+                    trigger=trig.text, actor_country=actor.country if actor else None,
+                    target_country=target.country if target else where,
                 ))
         return events
 

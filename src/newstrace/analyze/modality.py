@@ -23,13 +23,13 @@ def governors(pred: Token, sent: Span) -> list[Token]:
     out: list[Token] = []
     tok = pred
     for _ in range(MAX_HOPS):
-        if tok.dep_ not in GOVERNING_DEPS or tok.head is tok or not (sent.start <= tok.head.i < sent.end):
+        if tok.dep_ not in GOVERNING_DEPS or tok.head.i == tok.i or not (sent.start <= tok.head.i < sent.end):
             break
         if tok.dep_ == "conj":
             # a conjoined verb shares the governor of the first conjunct, not the conjunct itself
             tok = tok.head
             continue
-        if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head is not tok.head:
+        if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.i != tok.head.i:
             # a gerund after a preposition is governed by the word the preposition attaches to
             # ("suspected of attacking", "accused of meeting")
             tok = tok.head
@@ -94,7 +94,7 @@ def _future(words: list[Token], govs: list[Token], lex: EventLexicon) -> bool:
 
 def modality_of(pred: Token, trigger: Token, sent: Span, lex: EventLexicon) -> str:
     """The modality of the event whose predicate is ``pred`` and whose trigger word is ``trigger``."""
-    words = [pred] if pred is trigger else [pred, trigger]
+    words = [pred] if pred.i == trigger.i else [pred, trigger]
     govs = governors(pred, sent)
     if sent.text.rstrip().rstrip("\"'\u201d\u2019)").endswith("?"):
         return "question"

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WS = re.compile(r"\s+")
+_UPPER = re.compile(r"[^\W\d_a-z\u00df-\u00ff]")  # letters that are not lower case (Latin lower ranges)
+_LOWER = re.compile(r"[a-z\u00df-\u00ff]")
 _APOS = "'\u2019\u2018`\u00b4"
 _POSSESSIVE = re.compile(r"[" + _APOS + r"]s?$")
 _PUNCT_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
@@ -19,6 +22,7 @@ _DOUBLES = re.compile(r"(.)\1+")
 _LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Text without diacritics ("Kandahār" -> "Kandahar"); scripts without a Latin decomposition are kept."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -38,6 +42,7 @@ def clean_surface(text: str) -> str:
     return _PUNCT_EDGE.sub("", text)
 
 
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """The identity key of a name: folded, case-folded, hyphens and dots as spaces, no article or possessive.
 
@@ -89,8 +94,10 @@ def is_acronym(text: str) -> bool:
 
 def is_all_caps_text(text: str) -> bool:
     """Whether a whole text is set in capitals (then case tells nothing about names or acronyms)."""
-    letters = [c for c in text[:5000] if c.isalpha()]
-    return len(letters) > 40 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+    head = text[:5000]
+    upper = len(_UPPER.findall(head))
+    lower = len(_LOWER.findall(head))
+    return upper + lower > 40 and upper / (upper + lower) > 0.8
 
 
 def is_latin(text: str) -> bool:

@@ -29,7 +29,7 @@ from newstrace.model import Place
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 MAX_MENTIONS = 1000  # toponym mentions resolved per document; the rest are ignored (bounded time)
 MAX_NAME_CHARS = 80
-_FEATURE_BONUS = {"country": 4.0, "continent": 4.0, "region": 2.5, "capital": 1.5, "city": 0.0}
+_FEATURE_BONUS = {"country": 4.0, "continent": 4.0, "region": 0.5, "capital": 1.5, "city": 0.0}
 _INDEX = "nt_place_index"
 
 if not Doc.has_extension(_INDEX):
@@ -63,9 +63,10 @@ def best_candidate(cands: list[Candidate], focus: Counter[str], qualifier: set[s
     return max(cands, key=lambda c: _score(c, focus, qualifier))
 
 
-def _qualifier(doc: Doc, end_char: int, g: Gazetteer) -> set[str]:
+def _qualifier(doc: Doc | str, end_char: int, g: Gazetteer) -> set[str]:
     """Countries or states named right after a toponym and a comma ("Doha, Qatar")."""
-    tail = doc.text[end_char:end_char + 40]
+    text = doc if isinstance(doc, str) else doc.text  # Doc.text joins every token: read it once per document
+    tail = text[end_char:end_char + 40]
     m = re.match(r",\s*([A-Z][\w.\u2019' -]{1,30}?)(?=[,.;:)\n]|\s+[a-z]|$)", tail)
     if not m:
         return set()
@@ -85,7 +86,7 @@ class PlaceResolver:
         self.g = gazetteer or get_gazetteer()
         self.d = dictionary or get_dictionary()
 
-    def mentions(self, doc: Doc) -> list[tuple[int, int, str]]:
+    def mentions(self, doc: Doc, text: str | None = None) -> list[tuple[int, int, str]]:
         """The toponym mentions of a document as (start, end, cleaned name), titles and articles trimmed.
 
         The place-typed entities of the entity component when it ran (it repairs the model's types: a dateline
@@ -94,8 +95,11 @@ class PlaceResolver:
         """
         entities = doc._.nt_entities
         if entities is not None:
-            spans = sorted((s, t) for e in entities if e.type in PLACE_LABELS for s, t in e.mentions)
-            return [(s, t, doc.text[s:t]) for s, t in spans[:MAX_MENTIONS]]
+            # a nationality stands for its country ("Pakistani" -> Pakistan), as toponym annotation counts it
+            spans = sorted((s, t) for e in entities if e.type in PLACE_LABELS or (e.type == "NORP" and e.country)
+                           for s, t in e.mentions)
+            text = doc.text if text is None else text
+            return [(s, t, text[s:t]) for s, t in spans[:MAX_MENTIONS]]
         out: list[tuple[int, int, str]] = []
         for ent in doc.ents:
             if ent.label_ not in PLACE_LABELS:
@@ -117,7 +121,8 @@ class PlaceResolver:
         return out
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions = self.mentions(doc)
+        text = doc.text  # Doc.text joins every token: read it once
+        mentions = self.mentions(doc, text)
         focus: Counter[str] = Counter()
         home = outlet_country(doc._.nt_meta or {}, self.d)
         if home:
@@ -134,7 +139,7 @@ class PlaceResolver:
         places: dict[tuple, Place] = {}
         spans: list[tuple[int, int, Place]] = []
         for (start, end, name), cs in zip(mentions, cands):
-            best = best_candidate(cs, focus, _qualifier(doc, end, self.g) if cs else set())
+            best = best_candidate(cs, focus, _qualifier(text, end, self.g) if len(cs) > 1 else set())
             key: tuple = (best.geonameid, best.feature) if best else ("?", name_key(name))
             place = places.get(key)
             if place is None:

@@ -23,6 +23,7 @@ PAIRS: dict[str, tuple[str, ...]] = {
 }
 SINGLE_OPENERS = {"\u2018"}
 DOUBLE_OPENERS = {"\u201c", "\u00ab", "\u201e"}
+TWO_APOSTROPHES = "''"
 MAX_PARAGRAPHS = 12  # a quote running on longer than this is a broken mark, not a speech
 MAX_CHARS = 8000
 
@@ -99,11 +100,35 @@ def _can_close(text: str, i: int, mark: str, opener: str) -> bool:
     return True
 
 
+def _two_apostrophe_close(text: str, i: int, e: int) -> int | None:
+    """Where a '' quote opened at ``i`` closes: the next '' that follows a non-space, within the paragraph."""
+    if i + 2 >= e or text[i + 2].isspace():
+        return None
+    j = text.find(TWO_APOSTROPHES, i + 2, e)
+    while j != -1:
+        if not text[j - 1].isspace():
+            return j
+        j = text.find(TWO_APOSTROPHES, j + 2, e)
+    return None
+
+
 def _scan_paragraph(text: str, s: int, e: int, skip_to: int = -1) -> Iterator[tuple[str, int, int | None]]:
     """Yield (opener, open_pos, close_pos or None when the paragraph ends inside the quote) for one paragraph."""
     i = max(s, skip_to)
     while i < e:
         ch = text[i]
+        if ch == "'" and text.startswith(TWO_APOSTROPHES, i):
+            # '' ... '': doubled apostrophes standing for double quote marks (wire and archive text)
+            close = _two_apostrophe_close(text, i, e)
+            if close is None:
+                if i + 2 < e and not text[i + 2].isspace():
+                    yield TWO_APOSTROPHES, i, None
+                    return
+                i += 2
+                continue
+            yield TWO_APOSTROPHES, i, close
+            i = close + 2
+            continue
         if ch in PAIRS and _can_open(text, i, ch):
             closers = PAIRS[ch]
             j = i + 1
@@ -148,18 +173,19 @@ def find_quotes(text: str, paras: list[tuple[int, int]] | None = None) -> list[M
         restart = None
         for opener, o, c in _scan_paragraph(text, s, e, skip_to):
             if c is not None:
-                if c - o - 1 > 0 and c - o <= MAX_CHARS:
-                    out.append(Marked(o, c + 1, o + 1, c))
+                w = len(opener)
+                if c - o - w > 0 and c - o <= MAX_CHARS:
+                    out.append(Marked(o, c + w, o + w, c))
                 continue
             # open at the paragraph end: look for the continuation convention
             end_k, close = k, None
             n = k + 1
             while n < len(paras) and n - k <= MAX_PARAGRAPHS:
                 ps, pe = paras[n]
-                if text[ps] != opener and not (opener == "\u201c" and text[ps] == '"'):
+                if not text.startswith(opener, ps) and not (opener == "\u201c" and text[ps] == '"'):
                     break
                 found = [(op, oo, cc) for op, oo, cc in _scan_paragraph(text, ps, pe, ps)]
-                if found and found[0][1] == ps and found[0][2] is not None:
+                if found and found[0][1] == ps and found[0][2] is not None and found[0][0] == opener:
                     close = found[0][2]
                     end_k = n
                     break
@@ -168,9 +194,10 @@ def find_quotes(text: str, paras: list[tuple[int, int]] | None = None) -> list[M
                     continue
                 break
             if close is not None and close - o <= MAX_CHARS * 2:
-                out.append(Marked(o, close + 1, o + 1, close, paragraphs=end_k - k + 1))
+                w = len(opener)
+                out.append(Marked(o, close + w, o + w, close, paragraphs=end_k - k + 1))
                 k = end_k
-                skip_to = close + 1
+                skip_to = close + w
                 restart = True
             else:
                 # an unbalanced mark: drop it, keep the rest of the paragraph
@@ -191,7 +218,8 @@ def find_quotes(text: str, paras: list[tuple[int, int]] | None = None) -> list[M
                         again = o2 + 1
                         break
                     if c2 - o2 <= MAX_CHARS:
-                        out.append(Marked(o2, c2 + 1, o2 + 1, c2))
+                        w = len(_opener)
+                        out.append(Marked(o2, c2 + w, o2 + w, c2))
                 if again is None:
                     break
                 skip_to = again

@@ -40,7 +40,7 @@ FRAME_BEFORE = 30  # tokens before a quote searched for its cue ("X told reporte
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 CONTENT_DEPS = {"ccomp"}
 REPORT_VERBS = {"emerge", "surface", "circulate", "suggest", "indicate", "say", "claim", "show"}
-QUOTE_CHARS = set("\u201c\u201d\u2018\u2019\"'\u00ab\u00bb\u201e\u2039\u203a")
+QUOTE_CHARS = set("\u201c\u201d\u2018\u2019\"'\u00ab\u00bb\u201e\u2039\u203a") | {"''", "``"}
 SENT_END = {".", "!", "?", "\u2026", "..."}
 ELLIPSIS = ("\u2026", "...")
 DASHES = {"\u2015", "\u2014", "\u2013", "--"}
@@ -81,6 +81,8 @@ class QuoteFinder:
         self.intent = words("quotes/cues", "intent_verbs")
         self.object_verbs = words("quotes/cues", "object_content_verbs")
         self.not_cues = words("quotes/cues", "not_cues")
+        self.claim_nouns = words("quotes/cues", "claim_nouns")
+        self.stance = words("quotes/cues", "stance_adjectives")
         self.doc_nouns = words("quotes/cues", "document_nouns")
         self.report_nouns = words("quotes/cues", "report_nouns")
         self.preps = [tuple(str(w).casefold() for w in p) for p in lexicon("quotes/cues").get("preposition_cues") or []]
@@ -389,6 +391,8 @@ class QuoteFinder:
                         avoid: list[tuple[int, int]]) -> tuple[Speaker, Span] | None:
         """A quote signed with a dash and a name ("“...” ― Jane Roe."): the dash is the cue, the name the speaker."""
         i = span.end
+        while i < len(doc) and doc[i].is_space and doc[i].idx < p_end:
+            i += 1
         if i + 1 >= len(doc) or doc[i].text not in DASHES or doc[i].idx >= p_end:
             return None
         name = doc[i + 1]
@@ -398,7 +402,7 @@ class QuoteFinder:
         while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].idx < p_end and j - i <= 4:
             j += 1
         # a signature closes its sentence or paragraph; a dash inside running text is an aside
-        if j < len(doc) and doc[j].idx < p_end and doc[j].text not in SENT_END | {","}:
+        if j < len(doc) and doc[j].idx < p_end and not doc[j].is_space and doc[j].text not in SENT_END | {","}:
             return None
         phrase = doc[i + 1:j]
         speaker = resolve_speaker(phrase, self._para(span.start_char)[0], avoid, "dash")
@@ -482,6 +486,16 @@ class QuoteFinder:
                 if f is not None:
                     yield f
                 continue
+            if tok.pos_ == "NOUN" and tok.lemma_.casefold() in self.claim_nouns:
+                f = self._claim_noun(doc, tok, avoid)
+                if f is not None:
+                    yield f
+                continue
+            if tok.pos_ == "ADJ" and tok.lower_ in self.stance and tok.dep_ == "acomp":
+                f = self._stance(doc, tok, avoid)
+                if f is not None:
+                    yield f
+                continue
             if tok.i in used or tok.pos_ != "VERB" or not self._may_attribute(tok):
                 continue
             f = self._clausal(doc, tok, avoid, direct_spans)
@@ -511,7 +525,9 @@ class QuoteFinder:
             if xcomp is not None and xcomp.i > verb.i:
                 # "urged Congress to act": the addressee and the act
                 content = doc[verb.i + 1:xcomp.right_edge.i + 1]
-        if comp is None and content is None and lemma in self.object_verbs and subj is not None:
+        negated = any(c.dep_ == "neg" for c in verb.children)
+        # "did not mention the cabinet" says nothing; a negated clause ("did not say that ...") still reports
+        if comp is None and content is None and lemma in self.object_verbs and subj is not None and not negated:
             obj = next((c for c in verb.children if c.dep_ in {"dobj", "attr"} and c.i > verb.i), None)
             if obj is not None:
                 # "cited the poll", "accused him of lying": the object and what follows it in the verb phrase
@@ -526,7 +542,8 @@ class QuoteFinder:
             toks = [t.i for t in head.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i)]
             if toks:
                 content = doc[min(toks):max(toks) + 1]
-        elif subj is not None and subj.dep_ == "nsubjpass":
+        elif subj is None and any(c.dep_ == "nsubjpass" for c in verb.children):
+            subj = next(c for c in verb.children if c.dep_ == "nsubjpass")
             xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
             if xcomp is not None:
                 # hearsay passive: "the chief is said to have met ..."
@@ -539,7 +556,8 @@ class QuoteFinder:
         if content is None:
             return None
         content = self._clip(doc, _trim_span(content), verb.idx)
-        if len(content) < 2 or (verb.left_edge.i <= content.start and content.end <= verb.i):
+        if len(content) < 2 or (subj is not None and subj.left_edge.i <= content.start
+                                and content.end <= subj.right_edge.i + 1):
             return None
         s, e = content.start_char, content.end_char
         # "who asked not to be named" withholds a name; it reports nothing
@@ -559,6 +577,36 @@ class QuoteFinder:
                 and subj.lower_ not in {"he", "she", "they", "who"} and subj.lemma_.casefold() not in self.anon_nouns:
             return None  # a verb that is not a speech verb attributes only to a clear source
         return Found(s, e, False, speaker, _cue_span(verb))
+
+    def _claim_noun(self, doc: Doc, noun: Token, avoid: list[tuple[int, int]]) -> Found | None:
+        """ "his claim that ...", "the minister's warning that ...": the owner of the claim is its source."""
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        clause = next((c for c in noun.children if c.dep_ in {"acl", "ccomp"} and c.i > noun.i
+                       and any(t.lower_ == "that" and t.dep_ == "mark" for t in c.children)), None)
+        if owner is None or clause is None:
+            return None
+        content = self._clip(doc, _trim_span(doc[clause.left_edge.i:clause.right_edge.i + 1]), noun.idx)
+        if len(content) < 2:
+            return None
+        speaker = resolve_speaker(phrase_of(owner), self._para(noun.idx)[0], avoid, noun.lemma_)
+        if speaker.kind in {"none"}:
+            return None
+        return Found(content.start_char, content.end_char, False, speaker, doc[noun.i:noun.i + 1])
+
+    def _stance(self, doc: Doc, adj: Token, avoid: list[tuple[int, int]]) -> Found | None:
+        """ "officials were confident that ...": a stance of a source towards a clause."""
+        clause = next((c for c in adj.children if c.dep_ == "ccomp"), None)
+        verb = adj.head
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if clause is None or subj is None or subj.lower_ == "it":
+            return None
+        content = self._clip(doc, _trim_span(doc[clause.left_edge.i:clause.right_edge.i + 1]), adj.idx)
+        if len(content) < 2:
+            return None
+        speaker = resolve_speaker(phrase_of(subj), self._para(adj.idx)[0], avoid, adj.lemma_)
+        if speaker.kind in {"none", "document"}:
+            return None
+        return Found(content.start_char, content.end_char, False, speaker, doc[verb.i:adj.i + 1])
 
     def _according(self, doc: Doc, tok: Token, avoid: list[tuple[int, int]]) -> Found | None:
         """ "according to X, ..." / "..., according to X": X is the source of the clause the phrase hangs from."""

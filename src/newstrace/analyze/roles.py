@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 
 from newstrace.analyze.actors import ActorDictionary
@@ -44,10 +45,15 @@ class RoleBinder:
 
     def __init__(self, dictionary: ActorDictionary) -> None:
         self.d = dictionary
+        self._words = {k for k in dictionary.roles if " " not in k}
+        self._hashes = {hash_string(w) for w in self._words}
 
     def role_group(self, tok: Token) -> str | None:
         """The role group of a role noun ("chief" -> head, "spokesman" -> spokesperson), or None."""
-        return self.d.roles.get(name_key(tok.text)) if tok.pos_ in ("NOUN", "PROPN", "") or tok.is_alpha else None
+        low = tok.lower_
+        if low not in self._words and low.replace("-", " ") not in self._words:
+            return None
+        return self.d.roles.get(name_key(tok.text))
 
     def apply(self, doc: Doc, entities: list[Entity]) -> None:
         """Bind roles, record role spans and fill country/sector; writes ``doc._.nt_entity_roles``."""
@@ -159,7 +165,11 @@ class RoleBinder:
         """Role descriptions without a name ("the ISI chief", "the head of the ISI") of a bound person."""
         if not index.bindings:
             return
-        for tok in doc:
+        # only the tokens that are role nouns, found in the array of lower-case forms (no Token per word)
+        lower = doc.to_array("LOWER")
+        positions = [i for i, h in enumerate(lower.tolist()) if h in self._hashes]
+        for pos in positions:
+            tok = doc[pos]
             if len(index.spans) >= MAX_ROLE_SPANS:
                 break
             group = self.role_group(tok)

@@ -23,9 +23,10 @@ ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 COUNTRY = re.compile(r"^[A-Za-z]{3}$")
 
 EVENTS_SQL = """
-SELECT v.article_id, v.id, v.type, v.mode, v.cameo, v.modality, v.date, v.trigger,
-       v.actor, v.actor_text, ea.name AS actor_name, ea.country AS actor_country,
-       v.target, v.target_text, et.name AS target_name, et.country AS target_country,
+SELECT v.article_id, v.id, coalesce(v.date, substr(a.published, 1, 10)) AS day, v.type, v.mode, v.cameo,
+       v.modality, v.date, v.trigger,
+       v.actor, v.actor_text, ea.name AS actor_name, coalesce(ea.country, v.actor_country) AS actor_country,
+       v.target, v.target_text, et.name AS target_name, coalesce(et.country, v.target_country) AS target_country,
        v.place, p.name AS place_name, p.country AS place_country,
        v.ev_start, v.ev_end, v.ev_text, v.source_kind, v.source_entity, v.source_text, v.source_cue,
        v.source_quote, v.flags, a.outlet, a.published, a.title, a.url
@@ -48,7 +49,8 @@ def query_events(conn: sqlite3.Connection, *, type_: str | None = None, actor: s
     """The stored events that pass the filters, oldest first by event date (then publication date).
 
     ``actor`` matches the actor's entity name, its aliases or the actor phrase as written (case-insensitive
-    substring); ``country`` (ISO3) matches the country of the actor or the target; ``since`` keeps events dated
+    substring); ``country`` (ISO3) matches the country of the actor or the target (the entity's country, else the
+    country the event component read in the phrase); ``since`` keeps events dated
     on or after that day (the event's own date, else the article's publication date).
     """
     where: list[str] = []
@@ -61,7 +63,8 @@ def query_events(conn: sqlite3.Connection, *, type_: str | None = None, actor: s
         where.append("(lower(ea.name) LIKE ? OR lower(ea.aliases) LIKE ? OR lower(v.actor_text) LIKE ?)")
         args += [like, like, like]
     if country:
-        where.append("(upper(ea.country) = ? OR upper(et.country) = ?)")
+        where.append("(upper(coalesce(ea.country, v.actor_country)) = ?"
+                     " OR upper(coalesce(et.country, v.target_country)) = ?)")
         args += [country.upper(), country.upper()]
     if since:
         where.append("coalesce(v.date, substr(a.published, 1, 10)) >= ?")
@@ -113,6 +116,6 @@ def events(
     finally:
         store.close()
     emit(rows, fmt,
-         columns=["date", "type", "mode", "modality", "actor_label", "trigger", "target_label", "place_name",
+         columns=["day", "type", "mode", "modality", "actor_label", "trigger", "target_label", "place_name",
                   "outlet"],
          widths={"trigger": 24, "actor_label": 24, "target_label": 24})

@@ -36,6 +36,8 @@ def serve(
     from newstrace.server.auth import TokenConfigError, load_token_file, make_token
     from newstrace.store.sqlite import StoreError
 
+    if not Path(db).exists():
+        raise _fail(f"no database at {db}: build one with `newstrace ingest PATH --db {db}`")
     try:
         tokens = [make_token(t, "read,write") for t in token or []]
         tokens += [make_token(t, "read", where="--read-token") for t in read_token or []]

@@ -9,7 +9,8 @@ Where newstrace's meaning differs from GDELT's (also in README "Export"):
   the same store exports the same ids every time.
 - ``NumSources`` counts **independent outlets** (copies of one wire story and outlets of one group count once),
   where GDELT counts every source that carried the event; ``NumArticles`` counts reporting articles and
-  ``NumMentions`` event mentions, as stored by the link stage. Before linking all three are 1.
+  ``NumMentions`` event mentions, as stored by the link stage (a story whose reports come from outlets that
+  could not be named counts as one source). Before linking all three are 1.
 - Only events stated as having happened (modality ``asserted``, ``data/gdelt/mapping.yaml``) are exported;
   negated, possible, future, conditional and question events stay in the JSONL/Parquet/CSV exports.
 - ``Actor1Code``/``Actor2Code`` = ISO3 country + the actor's CAMEO sector code (``PAKSPY``); ``Actor*Name`` is the
@@ -284,8 +285,9 @@ def event_row(it: Item, ev: Event, key: str, story: StoryLink | None, first: dic
     row += actor_fields(actor, ev.actor_text)
     row += actor_fields(target, ev.target_text)
     row += [_is_root(it, ev), code or "", code[:3] if code else "", code[:2] if code else "", quad_class(code) or "",
-            goldstein(code), story.mentions if story else 1, story.independent_outlets if story else 1,
-            story.reports if story else 1, ""]
+            goldstein(code), story.mentions if story else 1,
+            # a report from an outlet that extraction could not name is still one source
+            max(story.independent_outlets, 1) if story else 1, story.reports if story else 1, ""]
     row += geo_fields(iso3=actor.country if actor else None)
     row += geo_fields(iso3=target.country if target else None)
     row += geo_fields(places.get(ev.place)) if ev.place in places else geo_fields(iso3=None)

@@ -20,11 +20,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from newstrace.model import VERDICTS, Analysis, Article, Entity, Event, normalise_text
-from newstrace.store.sqlite import Store, analysis_from_row, article_from_row
+from newstrace.model import VERDICTS, Analysis, Article, Entity, Event, from_dict, normalise_text
+from newstrace.store.sqlite import Store, article_from_row
 
 
 class FilterError(ValueError):
@@ -80,16 +80,38 @@ class StoryLink:
     stance: str | None = None  # asserts | denies
 
 
-@dataclass
 class Item:
-    """One selected article: its ingest order, the records, and the story of each kept event (by event id)."""
+    """One selected article: its ingest order, the records, and the story of each kept event (by event id).
 
-    seq: int
-    article: Article
-    analysis: Analysis
-    events: list[Event]
-    stories: dict[str, StoryLink] = field(default_factory=dict)
-    ingested_at: str | None = None
+    The ``Analysis`` is rebuilt from the stored JSON on first use only (``raw_analysis`` is that JSON), so an
+    export that needs no records (JSONL) does not pay for them. ``events`` are the events the filters kept.
+    """
+
+    def __init__(self, seq: int, article: Article, raw_analysis: dict[str, Any] | None,
+                 ingested_at: str | None = None) -> None:
+        self.seq = seq
+        self.article = article
+        self.raw_analysis = raw_analysis
+        self.ingested_at = ingested_at
+        self.stories: dict[str, StoryLink] = {}
+        self._analysis: Analysis | None = None
+        self._events: list[Event] | None = None
+
+    @property
+    def analysis(self) -> Analysis:
+        if self._analysis is None:
+            self._analysis = from_dict(Analysis, self.raw_analysis) if self.raw_analysis else Analysis()
+        return self._analysis
+
+    @property
+    def events(self) -> list[Event]:
+        if self._events is None:
+            self._events = list(self.analysis.events)
+        return self._events
+
+    @events.setter
+    def events(self, value: list[Event]) -> None:
+        self._events = value
 
     def entity(self, entity_id: str | None) -> Entity | None:
         """The entity with this id in the article, or None."""
@@ -163,9 +185,7 @@ class Selection:
             yield from batch
 
     def _item(self, row: sqlite3.Row) -> Item:
-        art, an = article_from_row(row), analysis_from_row(row)
-        return Item(seq=row["seq"], article=art, analysis=an, events=list(an.events),
-                    ingested_at=row["ingested_at"] if "ingested_at" in row.keys() else None)
+        return Item(row["seq"], article_from_row(row), _loads(row["analysis"], None), row["ingested_at"])
 
     def _keep(self, it: Item) -> bool:
         flt = self.flt

@@ -82,20 +82,24 @@ class BundleWriter:
         self.fh = fh
         self.stats = stats
         self.seen: set[str] = set()
-        self.first = True
-        fh.write('{"type": "bundle", "id": "bundle--%s", "objects": [\n' % uuid.uuid4())
+        self.written = 0
+        self.head = '{"type": "bundle", "id": "bundle--%s"' % uuid.uuid4()
 
-    def add(self, obj: Any) -> str:
+    def add(self, obj: Any, *, once: bool = False) -> str:
+        """Write an object unless its id was written before; ``once`` marks an object made exactly once (a report,
+        a note), whose id need not be remembered — so memory grows with actors and stories, not with articles."""
         if obj.id in self.seen:
             return obj.id
-        self.seen.add(obj.id)
-        self.fh.write(("" if self.first else ",\n") + obj.serialize())
-        self.first = False
+        # the objects list is opened with the first object: STIX lists, when present, must not be empty
+        self.fh.write((self.head + ', "objects": [\n' if not self.written else ",\n") + obj.serialize())
+        self.written += 1
+        if not once:
+            self.seen.add(obj.id)
         self.stats.add(obj.type)
         return obj.id
 
     def close(self) -> None:
-        self.fh.write("\n]}\n")
+        self.fh.write("\n]}\n" if self.written else self.head + "}\n")
 
 
 class StixBuilder:
@@ -246,7 +250,7 @@ class StixBuilder:
                 lines.append(f"this report repeats the words of article {story.copied_from}")
         return self.out.add(stix2.v21.Note(
             id=stix_id("note", f"{it.article.id}:{ev.id}"), abstract=abstract[:500], content="\n".join(lines),
-            authors=[PRODUCER], object_refs=refs, created_by_ref=self.producer_identity(), **self.common()))
+            authors=[PRODUCER], object_refs=refs, created_by_ref=self.producer_identity(), **self.common()), once=True)
 
     def article(self, it: Item) -> str:
         """Every object one article states, then its report."""
@@ -278,7 +282,7 @@ class StixBuilder:
         return self.out.add(stix2.v21.Report(
             id=report_id, name=(art.title or art.url or art.id)[:500], published=published,
             report_types=["threat-report"], description=desc, object_refs=objects, created_by_ref=creator,
-            external_references=[ext], labels=["news-article"], **self.common()))
+            external_references=[ext], labels=["news-article"], **self.common()), once=True)
 
 
 def write(selection: Selection, target: Any, *, fmt: str = "stix", **_: Any) -> ExportStats:

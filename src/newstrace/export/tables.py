@@ -24,7 +24,7 @@ from newstrace.export import ExportStats
 from newstrace.export.files import ensure_dir
 from newstrace.export.select import Item, Selection
 
-BATCH_ROWS = 5000
+BATCH_ROWS = 2000
 
 S, I, F, B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
 LS = pa.list_(pa.string())

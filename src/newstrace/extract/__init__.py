@@ -27,6 +27,8 @@ __all__ = ["ExtractError", "extract", "CorpusLines"]
 
 _HTML_SNIFF = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.I)
 _HAS_BODY_TEXT = re.compile(r"<body", re.I)
+# fewer words than this in what trafilatura keeps is no article (a menu, a cookie notice)
+MIN_HTML_WORDS = 5
 
 
 class ExtractError(ValueError):
@@ -34,7 +36,7 @@ class ExtractError(ValueError):
 
 
 def _format(doc: RawDocument) -> str:
-    """"html" or "text": what the content is, by the collector's word, the JSONL record's, or a sniff."""
+    """ "html" or "text": what the content is, by the collector's word, the JSONL record's, or a sniff."""
     kind = (doc.content_type or "").lower()
     if kind == "json":
         kind = str(doc.meta.get("format") or "").lower()
@@ -150,7 +152,8 @@ def _from_html(doc: RawDocument, html: str, encoding: str, *, as_is: bool) -> Ar
         found: HtmlExtraction = html_metadata(html, url=url_hint)
     else:
         found_or_none = extract_html(html, url=url_hint)
-        if found_or_none is None or not found_or_none.paragraphs:
+        # a page whose only "text" is a few menu words has no article
+        if found_or_none is None or sum(len(p.split()) for p in found_or_none.paragraphs) < MIN_HTML_WORDS:
             reason = "no article text found" if _HAS_BODY_TEXT.search(html) else "no article text found (no <body>)"
             raise ExtractError(reason)
         found = found_or_none
@@ -185,9 +188,7 @@ def _from_html(doc: RawDocument, html: str, encoding: str, *, as_is: bool) -> Ar
     )
 
 
-def _from_text(
-    doc: RawDocument, text: str, encoding: str, *, as_is: bool, known_chrome: Collection[str]
-) -> Article:
+def _from_text(doc: RawDocument, text: str, encoding: str, *, as_is: bool, known_chrome: Collection[str]) -> Article:
     title_hint = doc.meta.get("title")
     found: Classified = classify(text, title_hint=title_hint, url=_url(doc, None), known_chrome=known_chrome)
     title = _first(title_hint, found.title)

@@ -147,6 +147,14 @@ def decode(content: bytes, declared: str | None = None, *, sniff_html: bool = Fa
     for bom, enc in BOMS:
         if content.startswith(bom):
             return content[len(bom) :].decode(enc, errors="replace"), enc
+    # bytes that are valid UTF-8 with multi-byte sequences are UTF-8 whatever a header claims: legacy text
+    # almost never forms valid sequences, and servers often declare latin-1 for UTF-8 pages
+    sample = content[:SNIFF_BYTES]
+    if _UTF8_MULTIBYTE.search(sample):
+        try:
+            return content.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
     candidates = [_codec(declared)]
     if sniff_html:
         candidates.append(_codec(declared_charset(content)))
@@ -166,7 +174,6 @@ def decode(content: bytes, declared: str | None = None, *, sniff_html: bool = Fa
         return content.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    sample = content[:SNIFF_BYTES]
     # valid multi-byte UTF-8 sequences beside invalid bytes: a UTF-8 page with pasted legacy text
     if len(_UTF8_MULTIBYTE.findall(sample)) >= 2:
         return _utf8_with_fallback(content), "utf-8+windows-1252"

@@ -20,19 +20,30 @@ log = logging.getLogger(__name__)
 # at most this many chrome blocks are reported, each cut to this many characters
 MAX_REMOVED_BLOCKS = 40
 MAX_REMOVED_CHARS = 300
+# pages up to this size get htmldate's extensive (whole-text) date search
+EXTENSIVE_DATE_SEARCH_CHARS = 1_000_000
 # the most elements the chrome report walks
 MAX_TREE_SIZE = 60000
 
 _WS = re.compile(r"\s+")
 
 # layout landmarks and class/id words that mark a block as chrome, with the reason reported
-_CHROME_TAGS = {"nav": "navigation", "header": "navigation", "footer": "navigation", "aside": "widget", "form": "widget"}
+_CHROME_TAGS = {
+    "nav": "navigation",
+    "header": "navigation",
+    "footer": "navigation",
+    "aside": "widget",
+    "form": "widget",
+}
 _CHROME_CLASS = [
     (re.compile(r"cookie|consent|gdpr", re.I), "cookie"),
     (re.compile(r"share|social|sharing", re.I), "widget"),
     (re.compile(r"comment|respond|discuss", re.I), "comments"),
     (re.compile(r"newsletter|subscribe|signup|sign-up", re.I), "widget"),
-    (re.compile(r"related|recommend|popular|trending|most-read|more-stories|outbrain|taboola", re.I), "related content"),
+    (
+        re.compile(r"related|recommend|popular|trending|most-read|more-stories|outbrain|taboola", re.I),
+        "related content",
+    ),
     (re.compile(r"\b(ad|ads|advert\w*|sponsor\w*|promo\w*)\b", re.I), "advertising"),
     (re.compile(r"menu|navbar|breadcrumb|sidebar|masthead|site-header|site-footer", re.I), "navigation"),
     (re.compile(r"copyright|legal", re.I), "copyright"),
@@ -153,6 +164,7 @@ def chrome_blocks(html: str, kept: str) -> list[Removed]:
 def extract_html(html: str, *, url: str | None = None, report_removed: bool = True) -> HtmlExtraction | None:
     """The article trafilatura finds in ``html`` (None when it finds no main text)."""
     import trafilatura
+    from trafilatura.settings import set_date_params
 
     try:
         doc = trafilatura.bare_extraction(
@@ -165,6 +177,8 @@ def extract_html(html: str, *, url: str | None = None, report_removed: bool = Tr
             include_images=False,
             include_links=False,
             deduplicate=False,
+            # the extensive date search scans all the page text; a huge page keeps to the markup's dates
+            date_extraction_params=set_date_params(len(html) <= EXTENSIVE_DATE_SEARCH_CHARS),
         )
     except Exception as exc:  # noqa: BLE001 - a parser failure on one page is that page's failure
         log.debug("trafilatura failed on %s: %s", url, exc)

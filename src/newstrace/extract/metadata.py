@@ -11,7 +11,7 @@ import importlib.util
 import re
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from functools import lru_cache
+from functools import lru_cache, cache
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +85,7 @@ def iso_date(value: Any, languages: list[str] | None = None) -> str | None:
     return parsed.date().isoformat() if parsed else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def stop_words(lang: str) -> frozenset[str]:
     """The stop words spaCy ships for ``lang`` (empty for a language it does not know).
 

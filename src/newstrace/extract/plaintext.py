@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from newstrace.extract.chrome import ChromeVocabulary, chrome_vocabulary
@@ -28,22 +28,24 @@ PROMPT_MAX_WORDS = 40
 MAX_REMOVED = 1000
 
 # scores of the body-block search: prose adds its length, chrome and short lines subtract
-CHROME_PENALTY = float(__import__("os").environ.get("NT_CP", "150"))
-SHORT_PENALTY = float(__import__("os").environ.get("NT_SP", "12"))
-EXTEND = __import__("os").environ.get("NT_EXT", "1") == "1"
-EXTEND_GAP = int(__import__("os").environ.get("NT_GAP", "2"))
+CHROME_PENALTY = 60.0
+SHORT_PENALTY = 6.0
 # headings after which an article does not go on (a related list, the comments): the body block never spans one
-END_REASONS = frozenset({"comments"})
-# a related-content heading may sit inside an article (an inline box); crossing one costs this much
-RELATED_PENALTY = float(__import__("os").environ.get("NT_RP", "400"))
+END_REASONS = frozenset({"comments", "related content"})
+# prose after a comments heading counts this much of its length (readers' comments are not the article)
+COMMENTS_WEIGHT = 0.3
 
 _BULLETS = re.compile(r"^[\s•·*\-–—»›>|#+~=]+")
 _TRAILING = re.compile(r"[\s:;.,!?…»›|\-–—]+$")
 _WS = re.compile(r"\s+")
 _TERMINAL = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s*$")
 _TAG_SPLIT = re.compile(r"\s*[,;|•·]\s*|\s+#")
-_TAG_LABEL = re.compile(r"^\s*(tags?|tagged( with)?|topics?|keywords?|filed under|categories|category)\s*[:\-–]\s*", re.I)
-_BYLINE = re.compile(r"^\s*(by|von|par|por|di|door)\s+([A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|and|&|de|van|von|der|al|bin))*\s*)(?:[,|\-–—]\s*.*)?$")
+_TAG_LABEL = re.compile(
+    r"^\s*(tags?|tagged( with)?|topics?|keywords?|filed under|categories|category)\s*[:\-–]\s*", re.I
+)
+_BYLINE = re.compile(
+    r"^\s*((?i:by|von|par|por|di|door))\s+([A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|and|&|de|van|von|der|al|bin))*\s*)(?:[,|\-–—]\s*.*)?$"
+)
 _DATE_WORDS = re.compile(
     r"\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|"
     r"nov(ember)?|dec(ember)?|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\b",
@@ -51,6 +53,7 @@ _DATE_WORDS = re.compile(
 )
 _DATE_LABEL = re.compile(r"^\s*(published|posted|updated|last updated|date)\s*(on|:)?\s*", re.I)
 _BREADCRUMB_SPLIT = re.compile(r"\s+[»›>/|]\s+|\s*[»›]\s*")
+_MENU_SPLIT = re.compile(r"\s{2,}|\t|\s+[|·•]\s+")
 _HANDLE_OR_URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+")
 
 
@@ -90,7 +93,7 @@ class Classified:
 
 def normalise_line(text: str) -> str:
     """A line as the vocabulary and the repetition count compare it."""
-    text = _BULLETS.sub("", text[:WHOLE_MAX_CHARS * 4])
+    text = _BULLETS.sub("", text[: WHOLE_MAX_CHARS * 4])
     return _TRAILING.sub("", _WS.sub(" ", text)).strip().lower()
 
 
@@ -198,8 +201,12 @@ def initial_kind(line: Line, vocab: ChromeVocabulary) -> tuple[str, str | None]:
     if _HANDLE_OR_URL.fullmatch(line.text.strip()):
         return "chrome", "navigation"
     # a breadcrumb or a category trail: three or more short items joined by » › > / |
-    crumbs = [c for c in _BREADCRUMB_SPLIT.split(line.text) if c.strip()]
+    crumbs = [c for c in _BREADCRUMB_SPLIT.split(line.text) if c.strip()] if line.chars <= 300 else []
     if len(crumbs) >= 3 and max(len(c.split()) for c in crumbs) <= 5 and not line.terminal:
+        return "chrome", "navigation"
+    # a menu bar flattened to text: three or more one-to-three-word items set apart by wide gaps or bars
+    items = [c for c in _MENU_SPLIT.split(line.text) if c.strip()] if line.chars <= 300 else []
+    if len(items) >= 3 and max(len(c.split()) for c in items) <= 3 and not line.terminal:
         return "chrome", "navigation"
     # prose: long enough, made of ordinary running text (function words), usually closed by sentence punctuation
     if line.chars >= 150 and line.stop_share >= 0.22:
@@ -229,18 +236,24 @@ def body_block(lines: list[Line]) -> tuple[int, int] | None:
     """
     best, best_range = 0.0, None
     run, run_start = 0.0, 0
+    weight = 1.0
     for i, line in enumerate(lines):
         if line.kind == "chrome" and line.reason in END_REASONS:
             run = 0.0
+            # prose after a comments heading is readers' comments: it counts for less than the article
+            if line.reason == "comments":
+                weight = COMMENTS_WEIGHT
             continue
         if line.kind == "good":
-            score = float(line.chars)
+            score = float(line.chars) * weight
         elif line.kind == "near":
-            score = line.chars * 0.5
+            score = line.chars * 0.5 * weight
         elif line.kind == "chrome":
-            score = -RELATED_PENALTY if line.reason == "related content" else -CHROME_PENALTY
+            score = -CHROME_PENALTY
         elif line.kind == "tags":
             score = -SHORT_PENALTY
+        elif line.words >= 4 and line.stop_share >= 0.25:
+            score = -SHORT_PENALTY  # a phrase of running text: a subheading, a lead-in, a dek
         else:
             score = -SHORT_PENALTY - min(line.chars, 80) * 0.3
         if run <= 0:
@@ -250,38 +263,6 @@ def body_block(lines: list[Line]) -> tuple[int, int] | None:
         if run > best:
             best, best_range = run, (run_start, i)
     return best_range
-
-
-def _texty(line: Line) -> bool:
-    # running text rather than a label: prose, or a phrase of several words with function words in it
-    return line.kind in {"good", "near"} or (line.kind == "short" and line.words >= 4 and line.stop_share >= 0.25)
-
-
-def extend_block(lines: list[Line], first: int, last: int, max_gap: int = 2) -> tuple[int, int]:
-    """The body block grown over the text lines that border it: a lead or dek above, a closing line below.
-
-    The block may grow across at most ``max_gap`` label-like lines to reach a text line, never across chrome:
-    the paragraphs around an article's densest run belong to it unless something marks the boundary.
-    """
-    i, gap = first - 1, 0
-    while i >= 0 and lines[i].kind != "chrome":
-        if _texty(lines[i]):
-            first, gap = i, 0
-        else:
-            gap += 1
-            if gap > max_gap:
-                break
-        i -= 1
-    j, gap = last + 1, 0
-    while j < len(lines) and lines[j].kind != "chrome":
-        if _texty(lines[j]):
-            last, gap = j, 0
-        else:
-            gap += 1
-            if gap > max_gap:
-                break
-        j += 1
-    return first, last
 
 
 def _is_headline(line: Line) -> bool:
@@ -301,10 +282,19 @@ def slug_words(url: str | None) -> set[str]:
     if not url:
         return set()
     path = re.sub(r"^[a-z][a-z0-9+.-]*://[^/]+", "", url, flags=re.I).split("?")[0]
-    return {w for w in words(path.replace("_", " ").replace("-", " ")) if len(w) > 2} - {"html", "htm", "php", "aspx", "www", "amp"}
+    return {w for w in words(path.replace("_", " ").replace("-", " ")) if len(w) > 2} - {
+        "html",
+        "htm",
+        "php",
+        "aspx",
+        "www",
+        "amp",
+    }
 
 
-def find_title(lines: list[Line], first: int, hint: str | None, url: str | None = None, stops: frozenset[str] = frozenset()) -> Line | None:
+def find_title(
+    lines: list[Line], first: int, hint: str | None, url: str | None = None, stops: frozenset[str] = frozenset()
+) -> Line | None:
     """The headline: a headline-shaped line before the body, preferring one that metadata or the URL names.
 
     Evidence, in order of weight: the title metadata gives; the words it shares with the URL path; being
@@ -326,9 +316,13 @@ def find_title(lines: list[Line], first: int, hint: str | None, url: str | None 
             score += 4.0 * len(content & slug) / len(content)
         if counts[line.norm] >= 2 and line.words >= 4:
             score += 2.0
-        distance = first - line.index
+        # distance to the body in lines of text, not counting chrome, byline, dateline and tag line between
+        between = lines[line.index + 1 : first]
+        distance = sum(1 for other in between if other.kind not in {"byline", "date", "tags", "chrome"}) + 1
         score += max(0.0, 2.0 - 0.25 * max(distance - 1, 0))
         score += 1.0 if line.words >= 4 else 0.0
+        # the shape of a headline: a clause of five to twenty words, no closing full stop
+        score += 1.0 if 5 <= line.words <= 20 else 0.0
         score += 0.5 if line.capital_share >= 0.6 else 0.0
         if score > best_score:
             best, best_score = line, score
@@ -348,10 +342,10 @@ def is_bio(line: Line, vocab: ChromeVocabulary, *, inside_body: bool) -> bool:
 
 
 def _byline(line: Line) -> str | None:
+    if line.words > 10:
+        return None
     match = _BYLINE.match(line.text)
-    if match and line.words <= 10:
-        return match.group(2).strip()
-    return None
+    return match.group(2).strip() if match else None
 
 
 def _dateline(line: Line, language: str) -> str | None:
@@ -384,10 +378,12 @@ def classify(
             line.kind, line.reason = "chrome", "repeated across corpus"
 
     # a prose line printed several times on a page is a banner or a teaser, not evidence of the body
+    # (unless the page has no other prose: then the repeated text is all there is)
     counts = Counter(line.norm for line in lines)
-    for line in lines:
-        if line.kind in {"good", "near"} and counts[line.norm] >= 2:
-            line.kind = "short"
+    if any(line.kind == "good" and counts[line.norm] == 1 for line in lines):
+        for line in lines:
+            if line.kind in {"good", "near"} and counts[line.norm] >= 2:
+                line.kind = "short"
 
     # context: a near-prose line between prose lines is prose (jusText's neighbourhood rule)
     for i, line in enumerate(lines):
@@ -404,8 +400,6 @@ def classify(
     removed: list[Removed] = []
 
     span = body_block(lines)
-    if span and EXTEND:
-        span = extend_block(lines, *span, max_gap=EXTEND_GAP)
     first, last = span if span else (len(lines), len(lines) - 1)
 
     # tag lines, bylines and datelines sit around the body; they are metadata, not body text
@@ -438,6 +432,16 @@ def classify(
                 seen_title = True
         if span and lines[first].kind == "title":
             first += 1
+        # the standfirst (dek): a sentence right under the headline, before the byline, dateline and body
+        if span and title_line.index < first:
+            for line in lines[title_line.index + 1 : first]:
+                if line.kind in {"byline", "date", "tags"}:
+                    continue
+                if line.kind in {"good", "near"} or (
+                    line.kind == "short" and line.words >= 6 and line.stop_share >= 0.25
+                ):
+                    first = line.index
+                break
     elif title_hint:
         hint_norm = normalise_line(title_hint)
         for line in lines:
@@ -455,6 +459,14 @@ def classify(
             bio = bio or line.text
 
     # within the body block a line repeated verbatim (a pull quote, a caption printed twice) is kept once
+    # what follows a related-content or comments heading after the body belongs to that list
+    section: str | None = None
+    for line in lines[last + 1 :] if span else []:
+        if line.kind == "chrome":
+            section = line.reason if line.reason in END_REASONS else section
+        elif line.reason is None and section:
+            line.reason = section
+
     body: list[Line] = []
     seen: set[str] = set()
     total_removed = 0
@@ -514,8 +526,3 @@ class CorpusLines:
         """The lines found in at least ``min_docs`` documents and in ``min_share`` of all documents counted."""
         floor = max(min_docs, int(self.docs * min_share))
         return {line for line, n in self.counts.items() if n >= floor}
-
-
-def body_paragraphs(lines: Iterable[Line]) -> list[str]:
-    """The body as paragraphs: one per kept line (a scrape prints one block per line)."""
-    return [line.text for line in lines]

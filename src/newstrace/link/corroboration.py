@@ -7,7 +7,7 @@ Rules, in order:
   article that is a duplicate or syndicated republication) is a report of that origin, followed back to the
   first origin.
 * A **report** is one article's mentions in the story. Its ``copied_from`` is the voice when none of its mentions
-  is in its own words; its stance is ``denies`` when all its mentions are negated, else ``asserts``.
+  is in its own words; its stance is ``denies`` when it negates the event and asserts it only on others' word.
 * **Independent outlets** are the distinct outlet groups (one owner or one wire counts once, see
   ``link.outlets``) of the reports' voices, among the asserting reports.
 * **Verdict**: ``contested`` when an outlet group that does not assert the story denies it; else
@@ -134,11 +134,10 @@ def corroborate(conn: sqlite3.Connection, story_id: str, groups: OutletGroups,
         copied = Counter(voices[m.ref] for m in ms if voices[m.ref] != aid)
         copied_from = None if own else copied.most_common(1)[0][0]
         voice = infos.get(copied_from) if copied_from else info
-        group = groups.group((voice or info).outlet_key)
-        # a report states the event unless every mention of it in this article is negated
-        stance = "denies" if all(m.modality == "negated" for m in ms) else "asserts"
-        if group is not None:
-            (denying if stance == "denies" else asserting).add(group)
+        # an article of unknown outlet is a voice of its own
+        group = groups.group((voice or info).outlet_key) or f"article:{(voice or info).id}"
+        stance = _stance(ms)
+        (denying if stance == "denies" else asserting).add(group)
         kinds = Counter(m.source_kind or "author" for m in ms)
         reports.append({
             "article": aid, "seq": info.seq, "outlet": info.outlet_key or info.outlet, "outlet_group": group,
@@ -180,6 +179,19 @@ def corroborate(conn: sqlite3.Connection, story_id: str, groups: OutletGroups,
             "reports": [{k: r[k] for k in ("article", "outlet", "published", "copied_from", "stance",
                                            "source_kinds")} for r in reports],
             "independent_outlets": independent, "verdict": verdict}
+
+
+def _stance(mentions: list[Mention]) -> str:
+    """``denies`` when the article negates the event and asserts it only on others' word, else ``asserts``.
+
+    A denial usually restates the claim it denies ("officials had said that shells hit the village"); that
+    restatement is attributed, so it does not make the article a report of the event. An article that states the
+    event in its own voice asserts it, whatever else it quotes.
+    """
+    if not any(m.modality == "negated" for m in mentions):
+        return "asserts"
+    own = [m for m in mentions if m.modality != "negated" and (m.source_kind or "author") == "author"]
+    return "asserts" if own else "denies"
 
 
 def _time_order(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -29,14 +29,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from itertools import islice
 
 import numpy as np
 from datasketch import MinHash
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
-ANCHOR_DIV = 16  # mean words per interval
-MAX_INTERVAL = 48  # a cut is forced after this many words without an anchor
+ANCHOR_DIV = 10  # mean words per interval
+MAX_INTERVAL = 40  # a cut is forced after this many words without an anchor
 NUM_PERM = 16
 BANDS = 4
 ROWS = NUM_PERM // BANDS
@@ -46,11 +47,12 @@ ALIGN_SHINGLE = 4
 MIN_PASSAGE_WORDS = 15  # shorter shared runs are common phrasing, not copying
 GAP_WORDS = 3  # runs separated by at most this many differing words are one passage (a light edit)
 BUCKET_CAP = 64
+MIN_BAND_HITS = 2  # one identical window gives BANDS hits; a single chance band collision is not a candidate
 MAX_CANDIDATES = 50  # per new article, the most-hit candidates verified
 MAX_WORDS = 200_000  # a longer text is fingerprinted on its first MAX_WORDS words (bounded time per document)
 
 DUPLICATE_MIN = 0.9
-SYNDICATED_MIN = 0.5
+SYNDICATED_MIN = 0.7  # a republication keeps most of the origin and adds little; a pasted passage is less of the copy
 
 _MASK32 = np.uint64(0xFFFFFFFF)
 _MERSENNE = np.uint64((1 << 61) - 1)
@@ -92,16 +94,10 @@ def tokenize(text: str, max_words: int = MAX_WORDS, offsets: bool = True) -> Tok
     if not offsets:
         words = WORD.findall(text.casefold())[:max_words]
         return Tokens(None, None, _hash_words(words))
-    starts: list[int] = []
-    ends: list[int] = []
-    words = []
-    for i, m in enumerate(WORD.finditer(text)):
-        if i >= max_words:
-            break
-        starts.append(m.start())
-        ends.append(m.end())
-        words.append(m.group().casefold())
-    return Tokens(np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64), _hash_words(words))
+    spans = [m.span() for m in islice(WORD.finditer(text), max_words)]
+    arr = np.array(spans, dtype=np.int64).reshape(-1, 2)
+    words = [text[a:b].casefold() for a, b in spans]
+    return Tokens(arr[:, 0], arr[:, 1], _hash_words(words))
 
 
 def shingle_hashes(hashes: np.ndarray, k: int) -> np.ndarray:
@@ -388,27 +384,30 @@ def index_articles(conn: sqlite3.Connection, refs: Iterable[ArticleRef]) -> dict
 
 
 def candidates(conn: sqlite3.Connection, keys_by_seq: dict[int, set[int]]) -> dict[int, list[int]]:
-    """For each article, the other articles sharing LSH band keys with it, most shared first."""
-    keys_of: dict[int, list[int]] = defaultdict(list)
-    for seq, keys in keys_by_seq.items():
-        for key in keys:
-            keys_of[key].append(seq)
-    hits: dict[int, Counter[int]] = defaultdict(Counter)
-    keys = list(keys_of)
-    for i in range(0, len(keys), 500):
-        chunk = keys[i : i + 500]
-        buckets: dict[int, list[int]] = defaultdict(list)
-        q = f"SELECT band_key, article_seq FROM reuse_bands WHERE band_key IN ({','.join('?' * len(chunk))})"
-        for key, seq in conn.execute(q, chunk):
-            buckets[key].append(seq)
-        for key, members in buckets.items():
-            if len(members) < 2 or len(members) > BUCKET_CAP:
-                continue  # alone, or boilerplate shared by many pages
-            for s in keys_of[key]:
-                for o in members:
-                    if o != s:
-                        hits[s][o] += 1
-    return {s: [o for o, _ in c.most_common(MAX_CANDIDATES)] for s, c in hits.items()}
+    """For each article, the other articles sharing at least MIN_BAND_HITS LSH band keys with it, most first.
+
+    Done in SQL over a temporary table of the articles' keys: keys whose bucket holds more than BUCKET_CAP articles
+    are boilerplate and dropped first, so a site footer never turns into all pairs.
+    """
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS link_new_keys(band_key INTEGER NOT NULL, article_seq INTEGER NOT NULL)")
+    conn.execute("DELETE FROM link_new_keys")
+    conn.executemany("INSERT INTO link_new_keys(band_key, article_seq) VALUES (?,?)",
+                     ((k, seq) for seq, keys in keys_by_seq.items() for k in keys))
+    conn.execute("CREATE INDEX IF NOT EXISTS temp.link_new_keys_key ON link_new_keys(band_key)")
+    conn.execute(
+        "DELETE FROM link_new_keys WHERE band_key IN (SELECT b.band_key FROM reuse_bands b WHERE b.band_key IN"
+        " (SELECT band_key FROM link_new_keys) GROUP BY b.band_key HAVING count(*) > ?)", (BUCKET_CAP,))
+    rows = conn.execute(
+        "SELECT n.article_seq, b.article_seq, count(*) AS hits FROM link_new_keys n"
+        " JOIN reuse_bands b ON b.band_key = n.band_key AND b.article_seq != n.article_seq"
+        " GROUP BY n.article_seq, b.article_seq HAVING hits >= ? ORDER BY n.article_seq, hits DESC",
+        (MIN_BAND_HITS,)).fetchall()
+    conn.execute("DELETE FROM link_new_keys")
+    out: dict[int, list[int]] = defaultdict(list)
+    for s, o, _ in rows:
+        if len(out[s]) < MAX_CANDIDATES:
+            out[s].append(o)
+    return dict(out)
 
 
 @dataclass
@@ -459,7 +458,8 @@ def verify(a: ArticleRef, b: ArticleRef, ta: Tokens | None = None, tb: Tokens | 
     al = align(copy.text, origin.text, t_copy, t_origin)
     if not al.passages:
         return None
-    same = copy.outlet_key is None or origin.outlet_key is None or copy.outlet_key == origin.outlet_key
+    # one outlet (or two unknown ones): a repeat of its own text is a duplicate; across outlets it is a republication
+    same = copy.outlet_key == origin.outlet_key
     kind = reuse_kind(al.containment_a, al.containment_b, same)
     return ReuseLink(copy, origin, kind, al, how)
 

@@ -22,7 +22,7 @@ import re
 import sqlite3
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -50,6 +50,7 @@ class StoryConfig:
     window_days: int
     threshold: float
     name_stopwords: frozenset[str]
+    modalities: frozenset[str] = frozenset({"asserted", "negated"})
 
     def family(self, event_type: str) -> str:
         """The family of a PLOVER type; a type no family lists is its own family."""
@@ -62,6 +63,7 @@ def load_config() -> StoryConfig:
     files: list[Path] = [DATA_DIR / "link" / "stories.yaml", *get_settings().lexicon_files]
     families: dict[str, str] = {}
     window, threshold, stop = 7, 0.4, set()
+    modalities: set[str] | None = None
     for path in files:
         try:
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
@@ -76,7 +78,10 @@ def load_config() -> StoryConfig:
         window = int(data.get("story_window_days", window))
         threshold = float(data.get("story_threshold", threshold))
         stop.update(str(w).casefold() for w in data.get("name_stopwords") or [])
-    return StoryConfig(families, window, threshold, frozenset(stop))
+        if data.get("story_modalities"):
+            modalities = {str(m) for m in data["story_modalities"]}
+    return StoryConfig(families, window, threshold, frozenset(stop),
+                       frozenset(modalities or {"asserted", "negated"}))
 
 
 # -- text helpers ---------------------------------------------------------------------------------------------------
@@ -200,10 +205,15 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def _cosine(a: frozenset[str], b: frozenset[str]) -> float:
+def _cosine(a: frozenset[str], b: frozenset[str], idf: Callable[[str], float] | None = None) -> float:
+    """Cosine of two word sets; with ``idf``, words weigh by their rarity (a shared name says more than "said")."""
     if not a or not b:
         return 0.0
-    return len(a & b) / math.sqrt(len(a) * len(b))
+    if idf is None:
+        return len(a & b) / math.sqrt(len(a) * len(b))
+    num = sum(idf(w) ** 2 for w in a & b)
+    den = math.sqrt(sum(idf(w) ** 2 for w in a) * sum(idf(w) ** 2 for w in b))
+    return num / den if den else 0.0
 
 
 def incompatible(m: Mention, x: Mention, cfg: StoryConfig) -> bool:
@@ -215,25 +225,35 @@ def incompatible(m: Mention, x: Mention, cfg: StoryConfig) -> bool:
     return False
 
 
+def _named(keys: frozenset[str]) -> frozenset[str]:
+    """The participant keys that stand for named entities (not a phrase like "three civilians")."""
+    return frozenset(k for k in keys if not k.startswith("x:"))
+
+
 def targets_conflict(m: Mention, members: Sequence[Mention]) -> bool:
     """Whether the mention's target contradicts the targets the story already has.
 
-    Rule: one event has one counterpart. When the mention and the story both name targets and no target (or
-    its name words) of one is a participant of the other, and their countries do not meet, the mention is about
-    someone else (a meeting with another group during the same trip is another event).
+    Rule: one event has one counterpart. When the mention and the story both name a target entity and no named
+    target of one is a participant of the other, and their countries do not meet, the mention is about someone
+    else (a meeting with another group during the same trip is another event). Resolved entities (canonical ids)
+    are compared by id; unresolved names may still meet on a distinctive word ("Gen Awan", "Tariq Awan").
     """
-    if not m.targets:
+    m_targets = _named(m.targets)
+    if not m_targets:
         return False
-    s_targets = frozenset().union(*(x.targets for x in members))
+    s_targets = frozenset().union(*(_named(x.targets) for x in members))
     if not s_targets:
         return False
     s_parts = frozenset().union(*(x.participants for x in members))
-    if m.targets & s_parts or s_targets & m.participants:
+    if m_targets & s_parts or s_targets & m.participants:
         return False
-    m_tok = frozenset().union(*(_tokens_of(m, k) for k in m.targets))
-    s_tok = frozenset().union(*(_tokens_of(x, k) for x in members for k in x.targets))
-    if m_tok & s_tok:
-        return False
+    loose_m = [k for k in m_targets if not k.startswith("c:")]
+    loose_s = [(x, k) for x in members for k in _named(x.targets) if not k.startswith("c:")]
+    if loose_m and loose_s:
+        m_tok = frozenset().union(*(_tokens_of(m, k) for k in loose_m))
+        s_tok = frozenset().union(*(_tokens_of(x, k) for x, k in loose_s))
+        if m_tok & s_tok:
+            return False
     s_tc = frozenset().union(*(x.target_countries for x in members))
     return not (m.target_countries and s_tc and m.target_countries & s_tc)
 
@@ -242,7 +262,7 @@ def _tokens_of(m: Mention, key: str) -> frozenset[str]:
     return name_tokens(m.names.get(key), load_config().name_stopwords)
 
 
-def pair_score(m: Mention, x: Mention, cfg: StoryConfig) -> float:
+def pair_score(m: Mention, x: Mention, cfg: StoryConfig, idf: Callable[[str], float] | None = None) -> float:
     """How strongly two compatible mentions look like one event (0..1).
 
     Participants weigh most (the same canonical actor, else shared name words, else shared countries), then the
@@ -260,14 +280,15 @@ def pair_score(m: Mention, x: Mention, cfg: StoryConfig) -> float:
     if m.date and x.date:
         gap = abs((m.date - x.date).days)
         when = 1.0 if gap == 0 else 0.6 if gap <= 1 else 0.3
-    text = _cosine(m.words, x.words)
+    text = _cosine(m.words, x.words, idf)
     same = 1.0 if (m.type == x.type and (m.mode or "") == (x.mode or "")) else 0.5 if m.type == x.type else 0.0
-    if part == 0.0 and text < 0.35:
-        return 0.0  # nobody in common and different words: nothing says this is the same event
+    if part == 0.0 and place < 1.0 and text < 0.35:
+        return 0.0  # nobody and no place in common, different words: nothing says this is the same event
     return 0.35 * part + 0.25 * min(1.0, text / 0.6) + 0.15 * place + 0.1 * when + 0.15 * same
 
 
-def story_score(m: Mention, members: Sequence[Mention], cfg: StoryConfig) -> float:
+def story_score(m: Mention, members: Sequence[Mention], cfg: StoryConfig,
+                idf: Callable[[str], float] | None = None) -> float:
     """The score of a mention against a story: the best over its compatible members; 0 when the story excludes it."""
     members = list(members)[:MAX_MEMBERS_COMPARED]
     if not members or targets_conflict(m, members):
@@ -278,7 +299,7 @@ def story_score(m: Mention, members: Sequence[Mention], cfg: StoryConfig) -> flo
             continue
         if incompatible(m, x, cfg):
             continue
-        best = max(best, pair_score(m, x, cfg))
+        best = max(best, pair_score(m, x, cfg, idf))
     return best
 
 
@@ -300,8 +321,9 @@ def assign(m: Mention, index: StoryIndex, cfg: StoryConfig | None = None) -> str
     cfg = cfg or load_config()
     keys = blocking_keys(m)
     best_id, best = None, 0.0
+    idf = getattr(index, "idf", None)
     for sid in index.candidates(keys, m)[:MAX_CANDIDATE_STORIES]:
-        s = story_score(m, index.members(sid), cfg)
+        s = story_score(m, index.members(sid), cfg, idf)
         if s > best:
             best_id, best = sid, s
     if best_id is not None and best >= cfg.threshold:
@@ -315,6 +337,16 @@ class MemoryIndex:
 
     by_key: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     stories: dict[str, list[Mention]] = field(default_factory=dict)
+    weigh_words: bool = False  # weigh evidence words by inverse document frequency over the mentions seen
+    df: Counter[str] = field(default_factory=Counter)
+    seen: int = 0
+
+    def idf_of(self, word: str) -> float:
+        return math.log((2 + self.seen) / (1 + self.df[word]))
+
+    @property
+    def idf(self) -> Callable[[str], float] | None:
+        return self.idf_of if self.weigh_words else None
 
     def candidates(self, keys: set[str], m: Mention) -> list[str]:
         hits: Counter[str] = Counter()
@@ -328,6 +360,8 @@ class MemoryIndex:
     def add(self, story_id: str | None, m: Mention, keys: set[str], score: float) -> str:
         sid = story_id or story_id_for(m)
         self.stories.setdefault(sid, []).append(m)
+        self.df.update(m.words)
+        self.seen += 1
         for k in keys:
             self.by_key[k].add(sid)
         return sid
@@ -379,8 +413,9 @@ def _participant(aid: str, ent_id: str | None, text: str | None,
     if row is not None:
         key = f"c:{row['canonical']}" if row["canonical"] else name_key(row["name"])
         return key, row["name"], _country(row["country"])
+    # a participant known only as a phrase ("three civilians"): a weaker key that never contradicts a story
     key = name_key(text)
-    return key, text, None
+    return ("x:" + key[2:] if key else None), text, None
 
 
 def _mention(r: sqlite3.Row, ents: dict, places: dict, cfg: StoryConfig) -> Mention:
@@ -476,7 +511,8 @@ def link_stories(conn: sqlite3.Connection, article_ids: Sequence[str], cfg: Stor
     cfg = cfg or load_config()
     index = SQLiteStoryIndex(conn, cfg)
     for i in range(0, len(article_ids), 200):
-        mentions = load_mentions(conn, article_ids[i : i + 200], cfg)
+        # only what an article states happened (or denies) is a report: predictions and hypotheses are not
+        mentions = [m for m in load_mentions(conn, article_ids[i : i + 200], cfg) if m.modality in cfg.modalities]
         mentions.sort(key=lambda m: (m.seq, m.ev_start or 0))
         for m in mentions:
             assign(m, index, cfg)

@@ -6,7 +6,8 @@ tokens are configured, and then every request needs one. Tokens are compared in 
 (``hmac.compare_digest``) and never appear in a log line, an error message or a ``repr``.
 
 A token reaches the server as ``Authorization: Bearer TOKEN`` or ``X-Newstrace-Token: TOKEN`` (never in the URL,
-which access logs record).
+which access logs record). A browser on a public bind signs in at ``/login``: the token is kept in an HttpOnly,
+SameSite=Strict cookie that grants *reading only*, so a forged cross-site request can never write.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from fastapi import HTTPException, Request
 
 SCOPES = ("read", "write")
+COOKIE = "newstrace_token"
 
 
 class TokenConfigError(ValueError):
@@ -127,7 +129,10 @@ class Access:
             return
         if not self.tokens:
             raise HTTPException(403, "writing is disabled: the server was started without tokens")
-        token = self.match(presented_token(request))
+        presented = presented_token(request)
+        if presented is None and scope == "read":
+            presented = request.cookies.get(COOKIE) or None
+        token = self.match(presented)
         if token is None:
             raise HTTPException(401, "a valid token is required (Authorization: Bearer TOKEN)",
                                 headers={"WWW-Authenticate": "Bearer"})

@@ -38,8 +38,13 @@ def _voice_of(ev: Event, art: Article, names: dict[str, str]) -> tuple[str, str,
     src = ev.source
     kind = src.kind or "author"
     if kind == "author":
-        outlet = art.outlet or art.byline or "the publisher"
-        return f"author:{outlet}", f"{outlet} itself (no attribution)", kind, None
+        if art.outlet:
+            label = f"{art.outlet} itself (no attribution)"
+        elif art.byline:
+            label = f"the author, {art.byline} (no attribution)"
+        else:
+            label = "the publisher itself (no attribution)"
+        return "author:", label, kind, None
     if src.entity and src.entity in names:
         return f"entity:{src.entity}", names[src.entity], kind, src.entity
     text = (src.text or "").strip() or kind

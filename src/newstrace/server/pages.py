@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote as urlquote
 
+from urllib.parse import parse_qs
+
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from newstrace.server.auth import require_read
+from newstrace.server.auth import COOKIE, require_read
 from newstrace.server.claims import who_says_what
 from newstrace.server.highlight import highlight, snippet_html
 from newstrace.server.queries import BadQuery, Reader, clamp
@@ -26,6 +28,7 @@ templates.env.filters["urlpart"] = lambda v: urlquote(str(v or ""), safe="")
 templates.env.filters["short"] = lambda v, n=12: (str(v)[:n] if v else "")
 
 router = APIRouter(dependencies=[Depends(require_read)], include_in_schema=False)
+login_router = APIRouter(include_in_schema=False)
 
 
 def _reader(request: Request) -> Reader:
@@ -143,3 +146,47 @@ def search(request: Request, q: str | None = Query(None, max_length=1000), limit
             row["snippet_html"] = snippet_html(row["snippet"])
     return render(request, "search.html", status_code=400 if error else 200, q=q or "", rows=rows, error=error,
                   limit=limit, offset=offset)
+
+
+@login_router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request) -> HTMLResponse:
+    """The sign-in form for servers whose pages need a token (public binds)."""
+    return render(request, "login.html", error=None, open_reads=request.app.state.access.open_reads)
+
+
+@login_router.post("/login", response_model=None)
+async def login(request: Request) -> Response:
+    """Check a token typed into the form and keep it in a read-only session cookie."""
+    body = (await request.body())[:4096].decode("utf-8", errors="replace")
+    token = (parse_qs(body).get("token") or [""])[0].strip()
+    found = request.app.state.access.match(token)
+    if found is None or "read" not in found.scopes:
+        return render(request, "login.html", status_code=401, error="That token is not valid here.",
+                      open_reads=request.app.state.access.open_reads)
+    resp = RedirectResponse("/", status_code=303)
+    resp.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https",
+                    max_age=12 * 3600)
+    return resp
+
+
+@login_router.post("/logout")
+def logout() -> RedirectResponse:
+    resp = RedirectResponse("/login", status_code=303)
+    resp.delete_cookie(COOKIE)
+    return resp
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """The JSON API documented from its own OpenAPI schema (a page of ours: no third-party UI under our CSP)."""
+    schema = request.app.openapi()
+    ops = []
+    for path, methods in schema.get("paths", {}).items():
+        for method, op in methods.items():
+            params = [{"name": p.get("name"), "in": p.get("in"), "required": p.get("required", False),
+                       "description": p.get("description") or "",
+                       "type": (p.get("schema") or {}).get("type") or ""} for p in op.get("parameters", [])]
+            ops.append({"method": method.upper(), "path": path, "summary": op.get("summary") or "",
+                        "description": op.get("description") or "", "params": params,
+                        "body": "requestBody" in op})
+    return render(request, "docs.html", ops=ops, info=schema.get("info", {}))

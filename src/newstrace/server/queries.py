@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newstrace.model import Analysis, Article
-from newstrace.store.sqlite import Store
+from newstrace.store.sqlite import Store, analysis_from_row, article_from_row
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -107,6 +107,10 @@ class Reader:
         """The full record of one article by id, unique id prefix or URL."""
         if not ref or len(ref) > 4096:
             return None
+        # the exact id first: an index lookup (the store's general resolver also tries the unindexed url)
+        row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (ref,)).fetchone()
+        if row is not None:
+            return article_from_row(row), analysis_from_row(row)
         return self.store.article(ref)
 
     def entity_keys(self, article_id: str) -> dict[str, str]:
@@ -132,9 +136,10 @@ class Reader:
         sql = (
             "SELECT a.id, a.outlet, a.title, a.published, a.url,"
             f" snippet(articles_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '\u2026', 24) AS snippet,"
-            " bm25(articles_fts) AS score"
+            " articles_fts.rank AS score"
             " FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid"
-            " WHERE articles_fts MATCH ? ORDER BY score LIMIT ? OFFSET ?"
+            # FTS5's rank column (bm25) sorts inside the index, several times faster than ORDER BY bm25()
+            " WHERE articles_fts MATCH ? ORDER BY articles_fts.rank LIMIT ? OFFSET ?"
         )
         try:
             rows = self.conn.execute(sql, (q, limit, offset)).fetchall()
@@ -163,7 +168,16 @@ class Reader:
         return [dict(r) for r in self.conn.execute(sql, [*args, limit, offset])]
 
     def entity_rows(self, key: str) -> list[sqlite3.Row]:
-        """The per-article rows of one cross-article entity."""
+        """The per-article rows of one cross-article entity.
+
+        Besides this module's keys, the link stage's actor keys are understood: ``c:<canonical id>`` and
+        ``n:<normalised name>`` (stories list their actors that way).
+        """
+        if key.startswith("c:"):
+            key = key[2:]
+        elif key.startswith("n:"):
+            return self.conn.execute("SELECT * FROM entities WHERE lower(name) = ? OR lower(name) = ?",
+                                     (key[2:], key[2:].lower())).fetchall()
         if key.startswith("name:"):
             return self.conn.execute("SELECT * FROM entities WHERE canonical IS NULL AND name = ?",
                                      (key[5:],)).fetchall()
@@ -186,6 +200,8 @@ class Reader:
                 if r[col]:
                     attrs[col][r[col]] += 1
         name = names.most_common(1)[0][0]
+        # the key as this module writes it, whatever form the request used (c:..., n:..., a bare name)
+        key = entity_key(rows[0]["canonical"], rows[0]["name"])
         out: dict[str, Any] = {
             "key": key,
             "name": name,
@@ -229,7 +245,7 @@ class Reader:
         """The events where the entity is actor or target, and the network of its counterparts."""
         events: list[dict[str, Any]] = []
         edges: Counter[tuple[str, str]] = Counter()
-        labels: dict[str, str] = {key: ""}
+        labels: dict[str, str] = {key: ""}  # the entity itself is the first node
         by_article: dict[str, list[str]] = defaultdict(list)
         for a, e in ids:
             by_article[a].append(e)
@@ -332,6 +348,7 @@ class Reader:
             " WHERE r.story_id = ? ORDER BY coalesce(r.published, ''), r.seq", (story_id,))]
         for r in reports:
             r["source_kinds"] = _loads(r.get("source_kinds"), {})
+            r["article"] = r["article_id"]  # the story record's name for it (DESIGN.md)
         story["reports"] = reports
         ids = [r["article_id"] for r in reports]
         story["copies"] = self.reuse_among(ids)

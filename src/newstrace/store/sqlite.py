@@ -179,11 +179,12 @@ class Store:
         c.executemany(
             "INSERT INTO events(article_id, id, type, mode, cameo, actor, target, place, date, modality, ev_start,"
             " ev_end, ev_text, source_kind, source_entity, source_text, source_cue, source_quote, flags, actor_text,"
-            " target_text, trigger) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " target_text, trigger, actor_country, target_country)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(aid, ev.id, ev.type, ev.mode, ev.cameo, ev.actor, ev.target, ev.place, ev.date, ev.modality,
               ev.evidence.start, ev.evidence.end, ev.evidence.text, ev.source.kind, ev.source.entity,
               ev.source.text, ev.source.cue, ev.source.quote, _json(ev.flags), ev.actor_text, ev.target_text,
-              ev.trigger) for ev in an.events],
+              ev.trigger, ev.actor_country, ev.target_country) for ev in an.events],
         )
         c.executemany(
             "INSERT INTO quotes(article_id, id, speaker, speaker_text, cue, text, start, end, direct)"

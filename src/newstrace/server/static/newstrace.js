@@ -64,9 +64,12 @@
     if (!box || !data || !data.nodes.length) return;
     var W = 640, H = 360, cx = W / 2, cy = H / 2, r = Math.min(W, H) / 2 - 50;
     var s = svg(box, W, H), pos = {};
-    data.nodes.forEach(function (n, i) {
-      var a = 2 * Math.PI * i / data.nodes.length - Math.PI / 2;
-      pos[n.id] = { x: data.nodes.length === 1 ? cx : cx + r * Math.cos(a), y: data.nodes.length === 1 ? cy : cy + r * Math.sin(a) };
+    var ring = data.nodes.filter(function (n) { return !n.center; });
+    data.nodes.forEach(function (n) { if (n.center) pos[n.id] = { x: cx, y: cy }; });
+    ring.forEach(function (n, i) {
+      var a = 2 * Math.PI * i / ring.length - Math.PI / 2;
+      pos[n.id] = { x: ring.length === 1 && data.nodes.length === 1 ? cx : cx + r * Math.cos(a),
+                    y: ring.length === 1 && data.nodes.length === 1 ? cy : cy + r * Math.sin(a) };
     });
     data.edges.forEach(function (e) {
       var a = pos[e.source], b = pos[e.target];
@@ -77,7 +80,7 @@
     data.nodes.forEach(function (n, i) {
       var p = pos[n.id], g = el("g", {}, s);
       var link = hrefFor ? el("a", { href: hrefFor(n) }, g) : g;
-      el("circle", { cx: p.x, cy: p.y, r: i === 0 && n.center ? 10 : 8,
+      el("circle", { cx: p.x, cy: p.y, r: n.center ? 11 : 8,
         class: n.independent === false ? "node-copy" : "node-independent" }, link);
       label(link, p.x, p.y - 13, n.label);
     });
