@@ -19,6 +19,7 @@ demo: $(STAMP)
 	rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(BIN)/newstrace ingest examples/corpus --db $(DB)
 	$(BIN)/newstrace report --db $(DB)
+	@echo "The commands live in $(BIN)/ (run 'source $(BIN)/activate' first, or call $(BIN)/newstrace)."
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -6,7 +6,8 @@ Each ECB+ topic mixes documents about two real events of one kind (the ``*ecb.xm
 ``*ecbplus.xml`` files the other). Every document runs through the newstrace pipeline (spaCy + the newstrace
 components); its story mention is built the way ``newstrace.link.stories`` builds event mentions: participants
 (entity names, folded), their distinctive name words, the most-mentioned place, and the content words of its lead
-sentences; the document's type family is that of its events. Documents are then assigned to stories one by one
+sentences (all of its content words); documents of a topic are compared whatever the types of their events
+(one family). Documents are then assigned to stories one by one
 with ``link.stories.assign`` (blocking keys, compatibility checks, score, threshold from the shipped data), as
 ``link_store`` does for new articles.
 

@@ -166,6 +166,50 @@ def stored(db: Path) -> int:
         c.close()
 
 
+def collect_only(args: argparse.Namespace) -> None:
+    """The watcher alone: same site, a sink that records each delivered page, a stop half-way and a restart."""
+    from newstrace.collect.sources import SourceSpec
+    from newstrace.settings import Settings
+    from newstrace.store.sqlite import Store
+    from newstrace.watch import Watcher
+
+    os.environ.update({"NEWSTRACE_ALLOW_HOSTS": "127.0.0.0/8", "NEWSTRACE_HOST_RATE": str(args.rate),
+                       "NEWSTRACE_HOST_CONCURRENCY": "2"})
+    site = Site(args.hosts, args.feeds, args.items)
+    site.start()
+    work = Path(tempfile.mkdtemp(prefix="nt-watch-bench-"))
+    specs = [SourceSpec(url=u, interval=3600) for u in site.feeds]
+    delivered: list[str] = []
+    target = int(args.items * args.kill_at)
+    t0 = time.perf_counter()
+    with Store(work / "watch.db") as store:
+        first = Watcher(store, specs, settings=Settings(), workers=args.workers, once=True, batch_size=32,
+                        sink=lambda docs: delivered.extend(d.uri for d in docs if not d.error))
+
+        def stop_half_way() -> None:
+            while len(delivered) < target and not first._stop.is_set():  # noqa: SLF001
+                time.sleep(0.05)
+            first.stop()
+
+        threading.Thread(target=stop_half_way, daemon=True).start()
+        first.run()
+        stopped_at = len(delivered)
+        second = Watcher(store, specs, settings=Settings(), workers=args.workers, once=True, batch_size=32,
+                         sink=lambda docs: delivered.extend(d.uri for d in docs if not d.error))
+        second.run()
+    elapsed = time.perf_counter() - t0
+    site.close()
+    worst, gap = rate_report(site.hits)
+    print(json.dumps({
+        "mode": "collect-only (no analysis)", "feeds": args.feeds, "items": args.items, "hosts": args.hosts,
+        "rate_limit_per_host": args.rate, "workers": args.workers, "stopped_after": stopped_at,
+        "time_to_caught_up_s": round(elapsed, 1), "politeness_floor_s": round(args.items / (args.hosts * args.rate), 1),
+        "max_requests_in_any_1s_per_host": worst, "min_gap_between_requests_s": round(gap, 4),
+        "delivered": len(delivered), "missed": len(set(site.pages) - set(delivered)),
+        "duplicated": len(delivered) - len(set(delivered)),
+    }, indent=2))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--feeds", type=int, default=50)
@@ -175,7 +219,13 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--kill-at", type=float, default=0.5, help="kill the watcher when this share of items is stored")
     ap.add_argument("--no-baseline", action="store_true", help="skip the bare spaCy floor")
+    ap.add_argument("--collect-only", action="store_true",
+                    help="run the watcher in this process with no analysis (the pages are counted, not ingested), "
+                         "stopped half-way and restarted: the collection path alone at full scale")
     args = ap.parse_args()
+    if args.collect_only:
+        collect_only(args)
+        return
 
     site = Site(args.hosts, args.feeds, args.items)
     site.start()

@@ -127,7 +127,7 @@ class Records(list, Generic[T]):
         return pl.from_dicts(self.rows(), infer_schema_length=None) if self else pl.DataFrame()
 
 
-# -- the store ----------------------------------------------------------------------------------------------------------
+# -- the store ----------------------------------------------------------------------------------------------------
 class Newstrace:
     """A newstrace store opened for reading. Use as a context manager or call ``close()``."""
 
@@ -223,7 +223,8 @@ class Newstrace:
 
         def gen() -> Iterator[Story]:
             for row in conn.execute(sql, args):
-                actors = [a.get("name") or a.get("key") for a in json.loads(row["actors"] or "[]") if isinstance(a, dict)]
+                actors = [a.get("name") or a.get("key") for a in json.loads(row["actors"] or "[]")
+                          if isinstance(a, dict)]
                 if entity and not any(a and a.casefold() == entity.casefold() for a in actors):
                     continue
                 reports = [StoryReport(article=r["article_id"], outlet=r.get("outlet"), published=r.get("published"),
@@ -246,7 +247,7 @@ def open(path: str | Path = "newstrace.db") -> Newstrace:  # noqa: A001 - newstr
     return Newstrace(path)
 
 
-# -- one document -------------------------------------------------------------------------------------------------------
+# -- one document -------------------------------------------------------------------------------------------------
 @dataclass
 class Analysed:
     """One analysed document: the extracted ``article`` and its ``analysis``; ``record()`` is the JSON contract."""

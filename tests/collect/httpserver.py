@@ -96,6 +96,7 @@ def start(host: str = "127.0.0.1") -> LocalSite:
 
     server = ThreadingHTTPServer((host, 0), Handler)
     server.daemon_threads = True
+    server.handle_error = lambda *a: None  # type: ignore[method-assign]  # clients cut off on purpose (limits, timeouts)
     site = LocalSite(server)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return site

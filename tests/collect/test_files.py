@@ -320,3 +320,18 @@ def test_warc_record_over_the_limit(tmp_path: Path) -> None:
     big, small = docs(tmp_path / "big.warc", max_bytes=4096)
     assert big.uri == "http://velmora.test/big" and big.error.startswith("too large:")
     assert small.error is None and b"short" in small.content
+
+
+def test_large_jsonl_dump_is_limited_per_line_not_per_file(tmp_path: Path) -> None:
+    rows = "".join(json.dumps({"url": f"u{i}", "text": f"Dispatch {i}. " + "calm seas " * 40}) + "\n"
+                   for i in range(400))
+    (tmp_path / "dump.jsonl").write_text(rows, encoding="utf-8")
+    (tmp_path / "dump.out.gz").write_bytes(gzip.compress(rows.encode()))  # sniffed as JSONL inside gzip
+    limit = 16 * 1024
+    assert len(rows) > limit
+    got = docs(tmp_path / "dump.jsonl", max_bytes=limit)
+    assert len(got) == 400 and all(d.error is None for d in got)
+    assert len(docs(tmp_path / "dump.out.gz", max_bytes=limit)) == 400
+    (tmp_path / "big.txt").write_text("calm seas " * 5000, encoding="utf-8")
+    (big,) = docs(tmp_path / "big.txt", max_bytes=limit)
+    assert big.error.startswith("too large")

@@ -248,17 +248,29 @@ def test_host_rate_limit_spaces_requests(site: LocalSite, settings: Settings) ->
 
     site.page("/p", article("P", "Q"))
     limiter = HostLimiter(rate=10, concurrency=2)
+    starts: list[float] = []
+    lock = threading.Lock()
     with Fetcher(settings) as f:
-        crawler = Crawler(f, settings, limiter=limiter, obey_robots=False)
-        threads = [threading.Thread(target=crawler.fetch, args=(site.url("/p"),)) for _ in range(6)]
+        def one() -> None:
+            with limiter.slot(site.host):
+                with lock:
+                    starts.append(time.monotonic())
+                f.get(site.url("/p"))
+
+        threads = [threading.Thread(target=one) for _ in range(8)]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-    times = sorted(h.at for h in site.hits if h.path == "/p")
-    assert len(times) == 6
-    gaps = [b - a for a, b in zip(times, times[1:])]
-    assert min(gaps) >= 0.09, gaps
+    starts.sort()
+    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    assert min(gaps) >= 0.099, gaps  # request starts 1/rate apart, whatever the thread count
+    assert site.count("/p") == 8
+    # a Retry-After closes the host: the next start waits for it
+    limiter.block(site.host, 0.5)
+    t0 = time.monotonic()
+    with limiter.slot(site.host):
+        assert time.monotonic() - t0 >= 0.45
 
 
 # -- feeds and sitemaps --------------------------------------------------------------------------------------------

@@ -43,3 +43,11 @@ def test_guess_language():
     assert guess_language("Der Rat sagte, dass er sich erst am Ende des Monats wieder treffen werde.") == "de"
     assert guess_language("Le conseil a dit qu'il ne se réunirait pas avant la fin du mois.") == "fr"
     assert guess_language("42 17") is None
+
+
+def test_outlet_from_footer_reads_the_copyright_line_only():
+    from newstrace.extract.metadata import outlet_from_footer
+
+    assert outlet_from_footer(["Related: www.otherpaper.com story", "© 2026 Gull Gazette | www.gullgazette.co.uk"]) == "gullgazette.co.uk"
+    assert outlet_from_footer(["Read more at otherpaper.com"]) is None
+    assert outlet_from_footer(["Copyright 2025 The Lantern. All rights reserved."]) is None

@@ -148,3 +148,25 @@ def test_a_huge_single_line_is_handled(raw):
     art = extract(raw(content))
     assert art.text.startswith("The harbour master")
     assert len(art.paragraphs) == 1
+
+
+def test_menu_bars_and_share_bars_flattened_into_one_line(raw):
+    text = "\n\n".join(
+        [
+            "THE SALTMARSH TRIBUNE",
+            "News   Region   Sport   Culture   Weather",
+            "Ferry operator doubles winter sailings to the outer islands",
+            "By Odile Marchetti",
+            "Share:  Facebook   X   Telegram   Email",
+            "The island ferry company will run two sailings a day to Fenn and Sorrow Rock from November, its "
+            "director said on Monday, after complaints that a single crossing left pupils stranded overnight.",
+            "The extra sailings will be paid for by the regional transport fund until the end of March.",
+        ]
+    ).encode("utf-8")
+    art = extract(raw(text))
+    assert art.title == "Ferry operator doubles winter sailings to the outer islands"
+    assert art.byline == "Odile Marchetti"
+    reasons = _reasons(art)
+    assert reasons["News   Region   Sport   Culture   Weather"] == "navigation"
+    assert "Telegram" not in art.text and "Weather" not in art.text
+    assert art.text.endswith("until the end of March.")

@@ -207,3 +207,24 @@ def test_documents_over_the_size_limit_are_413(tmp_path, client, serve, tokens):
         resp = client.post(f"{url}/articles", content=b"x" * 200_000, headers=auth | {"content-type": "application/json"})
         assert resp.status_code == 413
         assert client.get(f"{url}/api/status").json()["counts"]["articles"] == 0
+
+
+def test_a_damaged_record_still_answers(tmp_path, client, serve):
+    """An article whose stored analysis cannot be read is shown without it; the lists around it still work."""
+    from newstrace.model import Analysis, Article, article_id
+    from newstrace.store.sqlite import Store
+
+    db = tmp_path / "damaged.db"
+    text = "Dock workers in Saltmere voted to end their strike on Sunday."
+    with Store(db) as store:
+        with store.transaction():
+            store.add_article(Article(article_id(text), None, "tidewater-post.example", "Strike ends", None,
+                                      "2026-04-05", [], "en", text), Analysis())
+            store.conn.execute("UPDATE articles SET analysis = ? WHERE id = ?",
+                               ('{"events": [{"id": "v1"}], "entities": "not a list"}', article_id(text)))
+    with serve(db) as url:
+        rec = client.get(f"{url}/api/articles/{article_id(text)}")
+        assert rec.status_code == 200 and rec.json()["events"] == []
+        page = client.get(f"{url}/articles/{article_id(text)}", headers={"accept": "text/html"})
+        assert page.status_code == 200 and "Dock workers" in page.text
+        assert client.get(f"{url}/api/articles").json()["items"][0]["title"] == "Strike ends"

@@ -32,6 +32,7 @@ from newstrace.analyze.actors import ActorDictionary, get_dictionary
 from newstrace.analyze.gazetteer import Gazetteer, get_gazetteer
 from newstrace.analyze.names import (
     clean_surface,
+    doc_text,
     fold,
     initials,
     is_acronym,
@@ -478,7 +479,7 @@ class EntityGrouper:
             e.mentions.sort()
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # Doc.text joins every token: read it once
+        text = doc_text(doc)
         mentions = self.mentions(doc, text)
         grouped = self.group(doc, mentions, text)
         entities = self.build(doc, grouped)
@@ -488,12 +489,12 @@ class EntityGrouper:
         RoleBinder(self.d).apply(doc, entities)
         doc._.nt_entities = entities
         index = sorted(((s, t, i) for i, e in enumerate(entities) for s, t in e.mentions), key=lambda x: x[0])
-        setattr(doc._, _INDEX, index)
+        setattr(doc._, _INDEX, (index, [s for s, _, _ in index]))
         return doc
 
 
-def _overlapping(index: list[tuple[int, int, int]], start: int, end: int) -> list[tuple[int, int, int]]:
-    starts = [s for s, _, _ in index]
+def _overlapping(index: list[tuple[int, int, int]], starts: list[int], start: int,
+                 end: int) -> list[tuple[int, int, int]]:
     i = bisect_right(starts, end - 1) if end > start else bisect_right(starts, start)
     found = []
     for s, t, ei in reversed(index[max(0, i - 200):i]):
@@ -515,7 +516,7 @@ def entity_at(doc: Doc, start_char: int, end_char: int) -> Entity | None:
     Works after the ``newstrace_entities`` component ran; cheap (binary search over sorted mentions).
     """
     entities: list[Entity] = doc._.nt_entities or []
-    index = getattr(doc._, _INDEX, None) or []
+    index, starts = getattr(doc._, _INDEX, None) or ([], [])
     if not entities or end_char <= start_char:
         return None
     from newstrace.analyze.roles import role_holder
@@ -523,7 +524,7 @@ def entity_at(doc: Doc, start_char: int, end_char: int) -> Entity | None:
     holder = role_holder(doc, entities, index, start_char, end_char)
     if holder is not None:
         return holder
-    hits = _overlapping(index, start_char, end_char)
+    hits = _overlapping(index, starts, start_char, end_char)
     if hits:
         span = doc.char_span(start_char, end_char, alignment_mode="expand")
         if span is not None and len(span) and doc.has_annotation("DEP"):

@@ -142,6 +142,10 @@ class Binder:
                                 return found
         return None
 
+    def named(self, head: Token, seg: Span) -> bool:
+        """Whether a phrase names a party: an entity, or at least the country it belongs to."""
+        return self.entity_of(head, seg) is not None or self.country_of(head, seg, None) is not None
+
     def country_of(self, head: Token, seg: Span, entity: str | None) -> str | None:
         """The country of a party: its entity's, else the first country named inside its phrase ("Israeli Prime
         Minister Ehud Barak", "opposition groups in Zimbabwe"), never one from a clause attached to it."""
@@ -206,6 +210,12 @@ class Binder:
         if i < len(self.places) and self.places[i][1] <= end:
             return self.places[i][2]
         return None
+
+    def places_between(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The place mentions (start, end, place id) inside the character span, in text order."""
+        i = bisect.bisect_left(self._place_starts, start)
+        j = bisect.bisect_left(self._place_starts, end)
+        return [p for p in self.places[i:j] if p[1] <= end]
 
     def place_before(self, pos: int, floor: int) -> str | None:
         """The last place mentioned between ``floor`` and ``pos`` (the nearest clear context before a sentence)."""

@@ -22,6 +22,7 @@ made mostly of non-words (flattened tables) are skipped, and a sentence yields a
 import bisect
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -44,6 +45,7 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "along", "around", "within"}
 NON_PARTY_LABELS = {"DATE", "TIME", "CARDINAL", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"}
 DASHES = {"\u2014", "\u2013", "-", "--"}
+NEWLINE = re.compile(r"\n")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 MIN_WORD_SHARE = 0.4  # below this share of alphabetic tokens a "sentence" is a flattened table or list
 
@@ -65,14 +67,18 @@ def segments(doc: Doc) -> list[tuple[Span, int]]:
     """The sentences of the Doc cut at line breaks (so a headline never runs into the body), each with the
     character offset where its paragraph starts (paragraphs are separated by a blank line)."""
     breaks = [m.end() for m in PARAGRAPH_BREAK.finditer(doc.text)]
-    out: list[tuple[Span, int]] = []
+    # the tokens that hold a line break, found from the text without walking every token
+    newline_tokens = sorted({doc.char_span(m.start(), m.start() + 1, alignment_mode="expand").start
+                             for m in NEWLINE.finditer(doc.text)})
+    out: list[Span] = []
     for sent in doc.sents:
         start = sent.start
-        for tok in sent:
-            if tok.is_space and "\n" in tok.text:
-                if tok.i > start:
-                    out.append(doc[start : tok.i])
-                start = tok.i + 1
+        lo = bisect.bisect_left(newline_tokens, sent.start)
+        hi = bisect.bisect_left(newline_tokens, sent.end)
+        for i in newline_tokens[lo:hi]:
+            if i > start:
+                out.append(doc[start:i])
+            start = i + 1
         if start < sent.end:
             out.append(doc[start : sent.end])
     return [(seg, breaks[bisect.bisect_right(breaks, seg.start_char) - 1] if breaks and breaks[0] <= seg.start_char
@@ -143,15 +149,16 @@ class EventCoder:
                 return entry
         return None
 
-    def _candidates(self, doc: Doc, seg_of: list[int], segs: list[tuple[Span, int]]) -> list[Candidate]:
+    def _candidates(self, doc: Doc, matches: list[tuple[int, int, int]], seg_of: Callable[[int], int],
+                    segs: list[tuple[Span, int]]) -> list[Candidate]:
         out: list[Candidate] = []
         seen: set[int] = set()
-        for key, start, _end in self.matcher(doc):
-            tok = doc[start]
-            if tok.i in seen:
+        for key, start, _end in matches:
+            if start in seen:
                 continue
-            seen.add(tok.i)
-            si = seg_of[tok.i]
+            seen.add(start)
+            tok = doc[start]
+            si = seg_of(tok.i)
             if si < 0:
                 continue
             seg = segs[si][0]
@@ -261,10 +268,10 @@ class EventCoder:
                 partners = self._prep_objects(pred, target_preps, seg, skip={"by"})
                 # the object may be the thing given or done ("sent aid to Peru", "provided photographs to
                 # Macedonia"): then the named partner of the preposition is the target
-                if not targets or (partners and not any(binder.entity_of(t, seg) for t in targets)
-                                   and any(binder.entity_of(t, seg) for t in partners)):
+                if not targets or (partners and not any(binder.named(t, seg) for t in targets)
+                                   and any(binder.named(t, seg) for t in partners)):
                     targets = partners
-                if not any(binder.entity_of(t, seg) for t in targets):
+                if not any(binder.named(t, seg) for t in targets):
                     # the party may sit in the complement: "demanded that the US cancel ...", "offered to hand
                     # them over to Britain", "refused to meet the king"
                     inner = self._complement_party(pred, seg, binder)
@@ -339,11 +346,11 @@ class EventCoder:
         or prepositional partner of an infinitive."""
         for comp in children(pred, {"ccomp"}, seg):
             for subj in children(comp, {"nsubj", "nsubjpass"}, seg):
-                if binder.entity_of(subj, seg):
+                if binder.named(subj, seg):
                     return subj
         for comp in children(pred, {"xcomp"}, seg):
             for obj in [*children(comp, OBJECT_DEPS, seg), *self._prep_objects(comp, self.target_preps, seg)]:
-                if obj.pos_ != "ADP" and binder.entity_of(obj, seg):
+                if obj.pos_ != "ADP" and binder.named(obj, seg):
                     return obj
         return None
 
@@ -363,11 +370,10 @@ class EventCoder:
             for obj in self._prep_objects(word, LOCATIVE_PREPS, c.seg):
                 if found := place_of(obj):
                     return found
-        inside = {t.i for p in parties for t in p.subtree}
-        for tok in c.seg:
-            if tok.i not in inside and tok.ent_type_ in PLACE_LABELS:
-                if found := binder.place_in(tok.idx, tok.idx + len(tok.text)):
-                    return found
+        inside = [(p.left_edge.idx, p.right_edge.idx + len(p.right_edge.text)) for p in parties]
+        for start, end, place in binder.places_between(c.seg.start_char, c.seg.end_char):
+            if not any(s <= start < e for s, e in inside):
+                return place
         return binder.place_before(c.seg.start_char, para_start) or binder.place_in(c.seg.start_char,
                                                                                      c.seg.end_char)
 
@@ -394,14 +400,24 @@ class EventCoder:
         """The events of a Doc, in text order."""
         if len(doc) == 0:
             return []
+        matches = self.matcher(doc)
+        if not matches:
+            return []
         segs = segments(doc)
-        seg_of = [-1] * len(doc)
-        for si, (seg, _p) in enumerate(segs):
-            if usable(seg, self.max_tokens):
-                for t in seg:
-                    seg_of[t.i] = si
+        starts = [seg.start for seg, _p in segs]
+        fit: dict[int, bool] = {}
+
+        def seg_of(i: int) -> int:
+            """The usable segment holding token i, or -1 (each segment is judged once, when first needed)."""
+            si = bisect.bisect_right(starts, i) - 1
+            if si < 0 or not (segs[si][0].start <= i < segs[si][0].end):
+                return -1
+            if si not in fit:
+                fit[si] = usable(segs[si][0], self.max_tokens)
+            return si if fit[si] else -1
+
         para_of = {seg.start: p for seg, p in segs}
-        cands = self._candidates(doc, seg_of, segs)
+        cands = self._candidates(doc, matches, seg_of, segs)
         if not cands:
             return []
         self._absorb(cands)
@@ -417,7 +433,7 @@ class EventCoder:
             actors, targets, dest = self._parties(c, binder)
             if not actors and not targets:
                 continue  # an event word with no party in the parse says too little to code
-            if c.entry.weak and not dest and not any(binder.party(t, c.seg).entity for t in targets[:1]):
+            if c.entry.weak and not dest and not any(binder.named(t, c.seg) for t in targets[:1]):
                 continue  # an everyday verb ("provided", "received") is an event only towards a named party
             actor_parties = [binder.party(t, c.seg) for a in actors[:1] for t in conjuncts(a, c.seg)]
             target_parties = [binder.party(t, c.seg) for a in targets[:1] for t in conjuncts(a, c.seg)]
@@ -439,7 +455,8 @@ class EventCoder:
             lo = min(c.pred.i, c.token.i)
             hi = max(c.pred.i, c.token.i)
             trig = doc[lo : hi + 1]
-            evidence = Evidence(start=c.seg.start_char, end=c.seg.end_char, text=c.seg.text,
+            seg_start, seg_end = c.seg.start_char, c.seg.end_char
+            evidence = Evidence(start=seg_start, end=seg_end, text=doc.text[seg_start:seg_end],
                                 trigger=[trig.start_char, trig.end_char])
             place = self._place(c, dest, binder, para_of.get(c.seg.start, 0), [*actors, *targets])
             date = self._date(c, binder, published)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from newstrace.analyze.actors import ActorDictionary, get_dictionary
 from newstrace.analyze.names import is_acronym, is_latin, name_key
+from newstrace.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -191,5 +191,5 @@ def _cached(city_file: str) -> Gazetteer:
 
 
 def get_gazetteer() -> Gazetteer:
-    """The gazetteer of this process (``NEWSTRACE_CITIES`` chooses the city file: 500|1000|5000|15000)."""
-    return _cached(os.environ.get("NEWSTRACE_CITIES", DEFAULT_CITY_FILE))
+    """The gazetteer of this process (the setting ``NEWSTRACE_CITIES`` chooses the city file: 500|1000|5000|15000)."""
+    return _cached(str(get_settings().cities or DEFAULT_CITY_FILE))

@@ -96,7 +96,7 @@ def modality_of(pred: Token, trigger: Token, sent: Span, lex: EventLexicon) -> s
     """The modality of the event whose predicate is ``pred`` and whose trigger word is ``trigger``."""
     words = [pred] if pred.i == trigger.i else [pred, trigger]
     govs = governors(pred, sent)
-    if sent.text.rstrip().rstrip("\"'\u201d\u2019)").endswith("?"):
+    if sent.doc.text[sent.start_char : sent.end_char].rstrip().rstrip("\"'\u201d\u2019)").endswith("?"):
         return "question"
     if _negated(words, govs, lex):
         return "negated"

@@ -103,3 +103,14 @@ def is_all_caps_text(text: str) -> bool:
 def is_latin(text: str) -> bool:
     """Whether the letters of a name are Latin (accented Latin counts)."""
     return all(ord(c) < 0x250 or not c.isalpha() for c in text)
+
+
+_TEXT_KEY = ("newstrace", "text")
+
+
+def doc_text(doc) -> str:  # noqa: ANN001 - a spaCy Doc; names.py stays free of spaCy imports
+    """The text of a Doc, read once and kept in ``doc.user_data`` (``Doc.text`` joins every token each time)."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text

@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 
 from newstrace.analyze.actors import ActorDictionary, get_dictionary
 from newstrace.analyze.gazetteer import Candidate, Gazetteer, get_gazetteer
-from newstrace.analyze.names import clean_surface, name_key
+from newstrace.analyze.names import clean_surface, doc_text, name_key
 from newstrace.model import Place
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -121,7 +121,7 @@ class PlaceResolver:
         return out
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # Doc.text joins every token: read it once
+        text = doc_text(doc)
         mentions = self.mentions(doc, text)
         focus: Counter[str] = Counter()
         home = outlet_country(doc._.nt_meta or {}, self.d)

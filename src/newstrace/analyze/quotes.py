@@ -34,8 +34,8 @@ log = logging.getLogger(__name__)
 
 MAX_QUOTES = 2000  # per document: beyond this the rest of a pathological input is left unquoted
 MAX_BLOCK_PARAGRAPHS = 8
-MIN_UNATTRIBUTED_WORDS = 4  # a shorter quoted phrase with no speaker is a scare quote or a title
-FRAME_AFTER = 15  # tokens after a quote searched for its cue (", said the minister of ...")
+MIN_UNATTRIBUTED_WORDS = 2  # a shorter quoted phrase with no speaker is a scare quote or a title
+FRAME_AFTER = 40  # tokens after a quote searched for its cue (", said the minister of ...")
 FRAME_BEFORE = 30  # tokens before a quote searched for its cue ("X told reporters on Monday: ")
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 CONTENT_DEPS = {"ccomp"}
@@ -43,7 +43,12 @@ REPORT_VERBS = {"emerge", "surface", "circulate", "suggest", "indicate", "say", 
 QUOTE_CHARS = set("\u201c\u201d\u2018\u2019\"'\u00ab\u00bb\u201e\u2039\u203a") | {"''", "``"}
 SENT_END = {".", "!", "?", "\u2026", "..."}
 ELLIPSIS = ("\u2026", "...")
-DASHES = {"\u2015", "\u2014", "\u2013", "--"}
+DASH_CHARS = "\u2015\u2014\u2013"
+CONTENT_PREPS = {"for", "about", "of", "to", "on", "against"}
+# speech verbs whose subject is a source whatever it is ("the bank said", "the clip says"); evidential verbs
+# ("the visit affirms", "the data show") take only subjects that are sources already
+CORE_SPEECH = {"say", "tell", "add", "claim", "announce", "report", "state", "write", "explain", "argue", "insist",
+               "warn", "deny", "confirm", "note", "acknowledge", "reveal", "respond", "reply", "declare", "allege"}
 OUTLET_FIRST_PERSON = {"we", "our", "us", "ours"}
 _TURN = re.compile(r"[\"\u201c]?([A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}):[ \t]+(?=\S)")
 
@@ -181,6 +186,19 @@ class QuoteFinder:
                 break
         return None
 
+    @staticmethod
+    def _core_speaker(speaker: Speaker, subj: Token, lemma: str) -> Speaker:
+        """Whoever says, tells or announces something is a source: an unknown noun becomes an organisation when it
+        is one definite thing ("the bank said"), an unnamed source otherwise ("listeners said")."""
+        if speaker.kind != "none" or lemma not in CORE_SPEECH:
+            return speaker
+        head = subj
+        if head.lower_ in {"who", "which", "that"} and head.head.dep_ == "relcl":
+            head = head.head.head
+        definite = any(t.lower_ in {"the", "this"} or t.dep_ == "poss" for t in head.lefts)
+        kind = "organization" if definite and head.tag_ == "NN" else "anonymous"
+        return Speaker(speaker.entity, speaker.text, kind, speaker.start, speaker.end)
+
     def _speaker(self, doc: Doc, verb: Token, avoid: list[tuple[int, int]], q_start: int | None = None,
                  q_end: int | None = None) -> Speaker | None:
         """The speaker of a cue verb: its subject's phrase, or a name right after it ("said Jane Roe")."""
@@ -189,7 +207,8 @@ class QuoteFinder:
         subj = self._subject(verb)
         para_start = self._para(verb.idx)[0]
         if subj is not None and not (q_start is not None and q_start <= subj.idx < (q_end or 0)):
-            return resolve_speaker(phrase_of(subj), para_start, avoid, verb.lemma_, anchor=q_start)
+            return self._core_speaker(resolve_speaker(phrase_of(subj), para_start, avoid, verb.lemma_, anchor=q_start),
+                                      subj, verb.lemma_.casefold())
         # inverted order: the speaker follows the verb
         for tok in doc[verb.i + 1:min(len(doc), verb.i + 6)]:
             if tok.is_punct or tok.text in QUOTE_CHARS:
@@ -390,23 +409,32 @@ class QuoteFinder:
     def _dash_signature(self, doc: Doc, span: Span, p_end: int,
                         avoid: list[tuple[int, int]]) -> tuple[Speaker, Span] | None:
         """A quote signed with a dash and a name ("“...” ― Jane Roe."): the dash is the cue, the name the speaker."""
-        i = span.end
+        text = doc.text
+        pos = span.end_char
+        # the closing mark and the dash may share a token ("”―"), so the dash is looked for in the characters
+        while pos < p_end and text[pos - 1] not in DASH_CHARS and text[pos].isspace():
+            pos += 1
+        if pos < len(text) and text[pos] in DASH_CHARS:
+            dash = pos
+        elif text[pos - 1] in DASH_CHARS:
+            dash = pos - 1
+        else:
+            return None
+        first = doc.char_span(dash + 1, min(p_end, dash + 2), alignment_mode="expand")
+        i = first.start if first is not None else len(doc)
         while i < len(doc) and doc[i].is_space and doc[i].idx < p_end:
             i += 1
-        if i + 1 >= len(doc) or doc[i].text not in DASHES or doc[i].idx >= p_end:
+        if i >= len(doc) or doc[i].pos_ != "PROPN" or doc[i].idx >= p_end or doc[i].idx < dash:
             return None
-        name = doc[i + 1]
-        if name.pos_ != "PROPN":
-            return None
-        j = i + 1
-        while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].idx < p_end and j - i <= 4:
+        j = i
+        while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].idx < p_end and j - i < 4:
             j += 1
         # a signature closes its sentence or paragraph; a dash inside running text is an aside
         if j < len(doc) and doc[j].idx < p_end and not doc[j].is_space and doc[j].text not in SENT_END | {","}:
             return None
-        phrase = doc[i + 1:j]
-        speaker = resolve_speaker(phrase, self._para(span.start_char)[0], avoid, "dash")
-        return speaker, doc[i:i + 1]
+        speaker = resolve_speaker(doc[i:j], self._para(span.start_char)[0], avoid, "dash")
+        cue = doc.char_span(dash, dash + 1, alignment_mode="expand")
+        return speaker, cue if cue is not None else doc[i:i]
 
     def _continues(self, doc: Doc, prev: Found, prev_end: int, m: Marked) -> bool:
         """A quote with no cue right after the previous quote's attribution continues that speaker.
@@ -529,9 +557,16 @@ class QuoteFinder:
         # "did not mention the cabinet" says nothing; a negated clause ("did not say that ...") still reports
         if comp is None and content is None and lemma in self.object_verbs and subj is not None and not negated:
             obj = next((c for c in verb.children if c.dep_ in {"dobj", "attr"} and c.i > verb.i), None)
+            if obj is None:
+                # "called for a moratorium", "complained about the fees": the object of the verb's preposition
+                prep = next((c for c in verb.rights if c.dep_ == "prep" and c.lower_ in CONTENT_PREPS), None)
+                obj = next((c for c in prep.children if c.dep_ in {"pobj", "pcomp"}), None) if prep is not None else None
             if obj is not None:
-                # "cited the poll", "accused him of lying": the object and what follows it in the verb phrase
-                right = max(obj.right_edge.i, max((c.right_edge.i for c in verb.rights if c.dep_ in {"prep", "advcl", "xcomp"} and c.i > obj.i), default=obj.right_edge.i))
+                # "cited the poll", "accused him of lying", "called him a genius": the object and the rest of the
+                # verb phrase after it
+                right = max(obj.right_edge.i, max((c.right_edge.i for c in verb.rights
+                                                   if c.dep_ in {"prep", "advcl", "xcomp", "oprd", "ccomp"}
+                                                   and c.i > obj.i), default=obj.right_edge.i))
                 content = doc[obj.left_edge.i:right + 1]
         if comp is not None:
             content = doc[comp.left_edge.i:comp.right_edge.i + 1]
@@ -570,7 +605,8 @@ class QuoteFinder:
                 return None
         if subj is None:
             return None
-        speaker = resolve_speaker(phrase_of(subj), self._para(verb.idx)[0], avoid, lemma)
+        speaker = self._core_speaker(resolve_speaker(phrase_of(subj), self._para(verb.idx)[0], avoid, lemma), subj,
+                                     lemma)
         if speaker.kind == "none":
             return None
         if lemma not in self.speech and speaker.kind == "anonymous" and speaker.entity is None \

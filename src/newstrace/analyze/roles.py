@@ -186,6 +186,16 @@ class RoleBinder:
                 k -= 1
             org = tok_entity.get(k) if k >= 0 else None
             start_tok = k
+            nxt = tok_entity.get(tok.i + 1)
+            if org is None and nxt is not None and entities[nxt].type == "ORG":
+                # "DG ISI": a role noun written straight before the organisation
+                last = tok.i + 1
+                while last + 1 < len(doc) and tok_entity.get(last + 1) == nxt:
+                    last += 1
+                person = index.bindings.get((group, nxt))
+                if person is not None:
+                    index.spans.append((tok.idx, doc[last].idx + len(doc[last]), person))
+                continue
             if org is None and tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ == "of":
                 # "the head of (the) ISI", "the head of Pakistan's Inter-Services Intelligence"
                 for m in range(tok.i + 2, min(tok.i + 7, len(doc))):

@@ -138,6 +138,24 @@ def iter_stream(stream: BinaryIO, uri: str, name: str, max_bytes: int, *, fetche
         yield failed(uri, _gzip_reason(exc), CONTENT_TYPES[fmt], meta)
 
 
+def _container(path: Path, declared: str | None) -> str | None:
+    """``warc`` or ``jsonl`` when the file holds many documents (by its name, else by its first bytes)."""
+    if declared in ("warc", "jsonl"):
+        return declared
+    if declared is not None:
+        return None
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD_BYTES)
+            if is_gzip(head):
+                fh.seek(0)
+                head, _ = read_head_partial(gzip.GzipFile(fileobj=fh), HEAD_BYTES, GZIP_ERRORS)
+    except (OSError, EOFError, zlib.error):
+        return None
+    fmt = format_from_content(head)
+    return fmt if fmt in ("warc", "jsonl") else None
+
+
 def iter_file(path: Path, max_bytes: int) -> Iterator[RawDocument]:
     """Yield the documents of one file, after checking it can be read and is not larger than ``max_bytes``.
 
@@ -162,8 +180,8 @@ def iter_file(path: Path, max_bytes: int) -> Iterator[RawDocument]:
     if st.st_size == 0:
         yield failed(uri, "empty file", ctype, meta)
         return
-    # a WARC is a container: its limit applies per record, not to the archive
-    if declared != "warc" and st.st_size > max_bytes:
+    # WARC and JSONL are containers: the limit applies to each record or line, not to the whole file
+    if st.st_size > max_bytes and _container(path, declared) is None:
         yield failed(uri, f"too large: {st.st_size} bytes > {max_bytes}", ctype, meta)
         return
     try:

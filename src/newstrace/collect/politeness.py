@@ -24,13 +24,15 @@ class HostLimiter:
         self._next: dict[str, float] = {}
         self._gap: dict[str, float] = {}
         self._sems: dict[str, threading.BoundedSemaphore] = {}
+        self._turns: dict[str, threading.Lock] = {}
 
-    def _sem(self, host: str) -> threading.BoundedSemaphore:
+    def _sem(self, host: str) -> tuple[threading.BoundedSemaphore, threading.Lock]:
         with self._lock:
             sem = self._sems.get(host)
             if sem is None:
                 sem = self._sems[host] = threading.BoundedSemaphore(self.concurrency)
-            return sem
+                self._turns[host] = threading.Lock()
+            return sem, self._turns[host]
 
     def set_gap(self, host: str, seconds: float) -> None:
         """Ask for at least ``seconds`` between requests to ``host`` (robots.txt Crawl-delay)."""
@@ -50,15 +52,20 @@ class HostLimiter:
     @contextmanager
     def slot(self, host: str) -> Iterator[None]:
         """Hold one of the host's parallel slots, starting no sooner than the host's next allowed time."""
-        sem = self._sem(host)
+        sem, turn = self._sem(host)
         sem.acquire()
         try:
-            with self._lock:
-                now = self._clock()
-                start = max(now, self._next.get(host, 0.0))
-                self._next[host] = start + self._gap.get(host, self.interval)
-            if start > now:
-                self._sleep(start - now)
+            # one thread at a time waits for the host's turn, and the next turn counts from the moment this one
+            # actually starts: a thread that wakes late pushes the next start back instead of crowding it
+            with turn:
+                while True:
+                    with self._lock:
+                        now = self._clock()
+                        wait = self._next.get(host, 0.0) - now
+                        if wait <= 0:
+                            self._next[host] = now + self._gap.get(host, self.interval)
+                            break
+                    self._sleep(wait)
             yield
         finally:
             sem.release()

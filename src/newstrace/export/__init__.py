@@ -64,7 +64,7 @@ FORMATS: dict[str, ExportFormat] = {
                      ".jsonl"),
         ExportFormat("parquet", "newstrace.export.tables", "dir",
                      "one Parquet file per table (articles, entities, mentions, places, events, quotes, flags, "
-                     "stories, story_reports, reuse_links)", stdout=False),
+                     "stories, story_reports, canonical_entities, reuse_links)", stdout=False),
         ExportFormat("csv", "newstrace.export.tables", "dir", "one CSV file per table (same tables as parquet)",
                      stdout=False),
         ExportFormat("gdelt", "newstrace.export.gdelt", "dir",

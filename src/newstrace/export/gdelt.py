@@ -232,14 +232,16 @@ def stamp(value: str | None) -> str:
 
 def day_fields(ev: Event, fallback: str | None) -> list[Any]:
     """Day, MonthYear, Year and FractionDate: the event date when known to the day, else ``fallback``'s date."""
-    day = ev.date if ev.date and len(ev.date) >= 10 else None
-    dt = parse_time(day) if day else parse_time(fallback)
-    if day:
-        y, m, d = (int(x) for x in day[:10].split("-"))
-    elif dt:
-        y, m, d = dt.year, dt.month, dt.day
-    else:
+    day = None
+    if ev.date and len(ev.date) >= 10:
+        try:
+            day = datetime.fromisoformat(ev.date[:10])  # the calendar day as written, no time-zone shift
+        except ValueError:
+            day = None
+    dt = day or parse_time(fallback)
+    if dt is None:
         return ["", "", "", ""]
+    y, m, d = dt.year, dt.month, dt.day
     # GDELT's FractionDate: year + (month * 30 + day) / 365
     return [f"{y:04d}{m:02d}{d:02d}", f"{y:04d}{m:02d}", y, f"{y + (m * 30 + d) / 365:.4f}"]
 

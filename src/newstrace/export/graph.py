@@ -4,7 +4,8 @@ Nodes are actors across articles (one per canonical entity once entities are lin
 normalised name) with their name, type, country, CAMEO sector, aliases and how many articles and mentions name
 them. Edges are events from an actor to its target, one edge per (actor, target, PLOVER type): ``event_type``
 (GEXF reserves ``type``), ``count`` event mentions, ``articles``, ``stories``, ``first_date``/``last_date``, the
-modalities (``asserted:3;negated:1``), the verdicts of the stories behind it (``corroborated:1;single-source:2``) and the largest independent-outlet count.
+modalities (``asserted:3;negated:1``), the verdicts of the stories behind it (``corroborated:1;single-source:2``)
+and the largest independent-outlet count.
 Events without a coded actor and target add to their node's ``events_as_actor``/``events_as_target`` only.
 
 The network is aggregated while the store streams by; memory grows with the number of actors and actor pairs,
@@ -72,6 +73,12 @@ def build(selection: Selection) -> tuple[nx.MultiDiGraph, int]:
                 node = nodes[key] = {"label": ent.name, "type": ent.type or "", "country": ent.country or "",
                                      "sector": ent.sector or "", "aliases": set(), "articles": 0, "mentions": 0,
                                      "events_as_actor": 0, "events_as_target": 0}
+                canon = selection.canonical(ent.canonical)
+                if canon is not None:  # a linked actor is named by its fullest name; other forms become aliases
+                    node["aliases"].update(canon["aliases"] or [])
+                    node["aliases"].add(ent.name)
+                    node.update(label=canon["name"], country=canon.get("country") or node["country"],
+                                sector=canon.get("sector") or node["sector"])
             node["articles"] += 1
             node["mentions"] += len(ent.mentions or [])
             node["aliases"].update(a for a in ent.aliases or [] if a != node["label"])

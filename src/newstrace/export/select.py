@@ -9,7 +9,8 @@ nothing and story-dependent fields stay empty.
 Filters (``ExportFilter``) mean the same in every format:
 
 - ``since``: articles published on or after this date (ISO prefix comparison; undated articles are left out);
-- ``entity``: articles that name an actor whose name, alias or canonical id matches (case-insensitive); events
+- ``entity``: articles that name an actor whose name, alias, canonical id or canonical name matches
+  (case-insensitive); events
   are kept when that actor is their actor or target;
 - ``type``: events of these PLOVER types (comma-separated); articles with at least one such event;
 - ``verdict``: events whose story has this verdict; articles with at least one such event.
@@ -153,6 +154,15 @@ class Selection:
         self.batch = batch
         self.linked = has_table(self.conn, "stories") and has_table(self.conn, "story_members")
         self.has_reuse = has_table(self.conn, "reuse_links")
+        self.has_canonical = has_table(self.conn, "canonical_entities")
+        # the cross-article entities the --entity filter names, so "Gen Awan" in one article counts for the
+        # canonical "Tariq Mahmood Awan"
+        self.entity_canonicals: set[str] = set()
+        if self.flt.entity and self.has_canonical:
+            like = f"%{json.dumps(self.flt.entity, ensure_ascii=False)[1:-1]}%"
+            self.entity_canonicals = {r[0] for r in self.conn.execute(
+                "SELECT id FROM canonical_entities WHERE id = ? OR name = ? COLLATE NOCASE OR aliases LIKE ?",
+                (self.flt.entity, self.flt.entity, like))}
 
     # -- articles ------------------------------------------------------------------------------------------------
     def batches(self) -> Iterator[list[Item]]:
@@ -164,9 +174,10 @@ class Selection:
             args += [len(self.flt.since), self.flt.since]
         if self.flt.entity:
             # a cheap pre-filter in SQL; the exact alias/canonical test runs on the rebuilt records
-            where.append("id IN (SELECT article_id FROM entities WHERE name = ? COLLATE NOCASE OR canonical = ?"
-                         " OR aliases LIKE ?)")
-            args += [self.flt.entity, self.flt.entity, f"%{json.dumps(self.flt.entity, ensure_ascii=False)[1:-1]}%"]
+            canon = sorted(self.entity_canonicals | {self.flt.entity})
+            where.append("id IN (SELECT article_id FROM entities WHERE name = ? COLLATE NOCASE OR aliases LIKE ?"
+                         f" OR canonical IN ({','.join('?' * len(canon))}))")
+            args += [self.flt.entity, f"%{json.dumps(self.flt.entity, ensure_ascii=False)[1:-1]}%", *canon]
         sql = f"SELECT * FROM articles WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?"
         while True:
             rows = self.conn.execute(sql, [last, *args, self.batch]).fetchall()
@@ -190,14 +201,16 @@ class Selection:
     def _keep(self, it: Item) -> bool:
         flt = self.flt
         if flt.entity:
-            ids = {e.id for e in it.analysis.entities if entity_matches(e, flt.entity)}
+            ids = {e.id for e in it.analysis.entities
+                   if entity_matches(e, flt.entity) or (e.canonical and e.canonical in self.entity_canonicals)}
             if not ids:
                 return False
             it.events = [ev for ev in it.events if ev.actor in ids or ev.target in ids]
         if flt.type:
             it.events = [ev for ev in it.events if (ev.type or "").upper() in flt.type]
         if flt.verdict:
-            it.events = [ev for ev in it.events if (s := it.stories.get(ev.id)) is not None and s.verdict == flt.verdict]
+            it.events = [ev for ev in it.events
+                         if (s := it.stories.get(ev.id)) is not None and s.verdict == flt.verdict]
         return bool(it.events) if (flt.type or flt.verdict) else True
 
     # -- link lookups ----------------------------------------------------------------------------------------------
@@ -224,6 +237,17 @@ class Selection:
                     story_id=r["story_id"], verdict=r["verdict"], independent_outlets=r["independent_outlets"] or 0,
                     reports=r["reports"] or 0, mentions=r["mentions"] or 0, score=r["score"], voice_id=r["voice_id"],
                     copied_from=r["copied_from"], stance=r["stance"])
+
+    def canonical(self, canonical_id: str | None) -> dict[str, Any] | None:
+        """The cross-article entity (``canonical_entities`` row, aliases as a list) of this id, or None."""
+        if not canonical_id or not self.has_canonical:
+            return None
+        row = self.conn.execute("SELECT * FROM canonical_entities WHERE id=?", (canonical_id,)).fetchone()
+        if row is None:
+            return None
+        out = dict(row)
+        out["aliases"] = _loads(out.get("aliases"), [])
+        return out
 
     def reuse_links(self, article_ids: Sequence[str]) -> list[dict[str, Any]]:
         """The reuse links whose copy is one of these articles (empty before the link stage has run)."""

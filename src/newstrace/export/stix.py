@@ -13,10 +13,10 @@ What becomes what (``data/stix/mapping.yaml``):
 - each event mention → a ``note`` saying on whose word the article states it: the source kind (author, person,
   organization, outlet, anonymous, document), the source as written, the cue, the modality and the verdict.
 
-Ids are derived from a hash of the thing's key (an actor's canonical id or name, a story id, an article id), so the same store
-exports the same ids and objects are referred to before they are written. Objects are serialised one at a time
-by ``stix2`` (``allow_custom=False``) and written into the bundle JSON as they are made; only the ids already
-written are kept in memory.
+Ids are derived from a hash of the thing's key (an actor's canonical id or name, a story id, an article id), so
+the same store exports the same ids and objects are referred to before they are written. Objects are serialised
+one at a time by ``stix2`` (``allow_custom=False``) and written into the bundle JSON as they are made; only the
+ids of shared objects (actors, places, outlets, story relationships and opinions) are kept in memory.
 """
 
 from __future__ import annotations
@@ -132,6 +132,11 @@ class StixBuilder:
         sid = stix_id(kind, actor_key(ent))
         if sid in self.out.seen:
             return sid
+        canon = self.selection.canonical(ent.canonical)
+        if canon is not None:  # a linked actor: its fullest name, every other written form an alias
+            ent = Entity(id=ent.id, name=canon["name"], type=ent.type, country=canon.get("country") or ent.country,
+                         sector=canon.get("sector") or ent.sector, title=canon.get("title") or ent.title,
+                         aliases=[*(canon["aliases"] or []), *(ent.aliases or []), ent.name], canonical=ent.canonical)
         c = country(ent.country)
         about = "; ".join(x for x in (ent.type, f"country {ent.country}" if ent.country else "",
                                       f"CAMEO sector {ent.sector}" if ent.sector else "",
@@ -250,7 +255,8 @@ class StixBuilder:
                 lines.append(f"this report repeats the words of article {story.copied_from}")
         return self.out.add(stix2.v21.Note(
             id=stix_id("note", f"{it.article.id}:{ev.id}"), abstract=abstract[:500], content="\n".join(lines),
-            authors=[PRODUCER], object_refs=refs, created_by_ref=self.producer_identity(), **self.common()), once=True)
+            authors=[PRODUCER], object_refs=refs, created_by_ref=self.producer_identity(), **self.common()),
+            once=True)
 
     def article(self, it: Item) -> str:
         """Every object one article states, then its report."""

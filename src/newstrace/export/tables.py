@@ -1,8 +1,9 @@
 """Table exports: one Parquet (pyarrow) or CSV file per table, for pandas, polars, DuckDB and spreadsheets.
 
 Tables: ``articles``, ``entities``, ``mentions``, ``places``, ``events``, ``quotes``, ``flags`` (from each
-article's record), ``stories``, ``story_reports`` and ``reuse_links`` (from the link stage; empty files when the
-store was never linked). Every table has a fixed schema (``TABLES``), so an empty export still has typed columns,
+article's record), ``stories``, ``story_reports``, ``canonical_entities`` (the cross-article actors that
+``entities.canonical`` points at) and ``reuse_links`` (from the link stage; empty files when the store was never
+linked). Every table has a fixed schema (``TABLES``), so an empty export still has typed columns,
 and rows are written in record batches of ``BATCH_ROWS`` as the store is read. Article-level tables join on
 ``article_id``; events carry their ``story_id`` and the story's ``verdict``.
 
@@ -65,6 +66,10 @@ TABLES: dict[str, pa.Schema] = {
     "story_reports": pa.schema([
         ("story_id", S), ("article_id", S), ("outlet", S), ("outlet_group", S), ("published", S),
         ("copied_from", S), ("stance", S), ("source_kinds", S),
+    ]),
+    "canonical_entities": pa.schema([
+        ("id", S), ("name", S), ("type", S), ("country", S), ("sector", S), ("title", S), ("aliases", LS),
+        ("articles", I), ("mentions", I),
     ]),
     "reuse_links": pa.schema([
         ("copy_id", S), ("origin_id", S), ("kind", S), ("containment_copy", F), ("containment_origin", F),
@@ -237,6 +242,7 @@ def write(selection: Selection, target: Any, *, fmt: str = "parquet", **_: Any) 
     sink: TableSink = ParquetSink(folder) if fmt == "parquet" else CsvSink(folder)
     stats = ExportStats(fmt)
     story_ids: set[str] = set()
+    canonical_ids: set[str] = set()
     filtered = selection.flt.filters_events or bool(selection.flt.since)
     try:
         for batch in selection.batches():
@@ -245,6 +251,7 @@ def write(selection: Selection, target: Any, *, fmt: str = "parquet", **_: Any) 
                 for table, row in article_rows(it):
                     sink.add(table, row)
                 if filtered:
+                    canonical_ids.update(e.canonical for e in it.analysis.entities if e.canonical)
                     kept = {ev.id for ev in it.events}
                     story_ids.update(s.story_id for ev_id, s in it.stories.items() if ev_id in kept)
             for link in selection.reuse_links([it.article.id for it in batch]):
@@ -253,6 +260,8 @@ def write(selection: Selection, target: Any, *, fmt: str = "parquet", **_: Any) 
             sink.add("stories", story_row(story))
             for rep in story["report_rows"]:
                 sink.add("story_reports", report_row(rep))
+        for canon in _canonicals(selection, canonical_ids if filtered else None):
+            sink.add("canonical_entities", {k: canon.get(k) for k in TABLES["canonical_entities"].names})
     finally:
         sink.close()
     for name in TABLES:
@@ -282,3 +291,26 @@ def _stories(selection: Selection, only: set[str] | None) -> Iterator[dict[str, 
             if story is not None:
                 yield story
         last = ids[-1]
+
+
+def _canonicals(selection: Selection, only: set[str] | None) -> Iterator[dict[str, Any]]:
+    """The cross-article entities to export: all (keyset-paged) or those the exported entities point at."""
+    if not selection.has_canonical:
+        return
+    if only is not None:
+        for cid in sorted(only):
+            canon = selection.canonical(cid)
+            if canon is not None:
+                yield canon
+        return
+    last = ""
+    while True:
+        rows = selection.conn.execute("SELECT * FROM canonical_entities WHERE id > ? ORDER BY id LIMIT 1000",
+                                      (last,)).fetchall()
+        if not rows:
+            return
+        for row in rows:
+            out = dict(row)
+            out["aliases"] = json.loads(out.get("aliases") or "[]")
+            yield out
+        last = rows[-1]["id"]

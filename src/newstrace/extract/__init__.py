@@ -18,7 +18,7 @@ from typing import Any
 from newstrace.extract.compose import blank_line_paragraphs, compose
 from newstrace.extract.decode import DecodeError, decode
 from newstrace.extract.html import HtmlExtraction, extract_html, html_metadata
-from newstrace.extract.metadata import guess_language, is_web_url, iso_date, outlet_from_url
+from newstrace.extract.metadata import guess_language, is_web_url, iso_date, outlet_from_footer, outlet_from_url
 from newstrace.extract.plaintext import Classified, CorpusLines, classify
 from newstrace.model import Article, RawDocument, Removed, article_id
 from newstrace.settings import get_settings
@@ -125,7 +125,8 @@ def _article(
     removed: list[Removed],
     meta: dict[str, Any],
 ) -> Article:
-    outlet = outlet_from_url(url) or _first(doc.meta.get("outlet"), sitename)
+    outlet = (outlet_from_url(url) or _first(doc.meta.get("outlet"))
+              or outlet_from_footer([r.text for r in removed]) or _first(sitename))
     meta = {k: v for k, v in meta.items() if v not in (None, "", [], {})}
     meta["body_start"] = body_start
     return Article(

@@ -46,6 +46,26 @@ def outlet_from_url(url: str | None) -> str | None:
     return domain.lower() or None
 
 
+_DOMAIN = re.compile(r"\b(?:www\.)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,})\b", re.I)
+_OWNER_LINE = re.compile(r"©|\(c\)|copyright|all rights reserved", re.I)
+
+
+def outlet_from_footer(lines: list[str]) -> str | None:
+    """The registered domain a page prints in its own copyright line ("© 2026 Corniche Daily | cornichedaily.qa").
+
+    A scrape without a URL still names its site in the footer; only lines that assert ownership count, so a
+    domain merely mentioned in a related-links list is not taken for the outlet.
+    """
+    for line in lines:
+        if not _OWNER_LINE.search(line):
+            continue
+        for match in _DOMAIN.finditer(line):
+            outlet = outlet_from_url("http://" + match.group(1))
+            if outlet and "." in outlet:
+                return outlet
+    return None
+
+
 def is_web_url(value: str | None) -> bool:
     """True for an http(s) URL, the only kind that names an article online."""
     return bool(value) and bool(re.match(r"^https?://", str(value), re.I))

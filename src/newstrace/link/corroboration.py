@@ -26,7 +26,7 @@ from typing import Any
 
 from newstrace.link.outlets import OutletGroups, outlet_key
 from newstrace.link.reuse import earlier
-from newstrace.link.stories import Mention, load_config, load_mentions, summarise
+from newstrace.link.stories import Mention, _named, incompatible, load_config, load_mentions, summarise
 
 WHOLE_COPY_KINDS = ("duplicate", "syndicated")
 MAX_VOICE_HOPS = 8
@@ -136,7 +136,7 @@ def corroborate(conn: sqlite3.Connection, story_id: str, groups: OutletGroups,
         voice = infos.get(copied_from) if copied_from else info
         # an article of unknown outlet is a voice of its own
         group = groups.group((voice or info).outlet_key) or f"article:{(voice or info).id}"
-        stance = _stance(ms)
+        stance = _stance(ms, _denies_same_event(conn, ms))
         (denying if stance == "denies" else asserting).add(group)
         kinds = Counter(m.source_kind or "author" for m in ms)
         reports.append({
@@ -181,14 +181,28 @@ def corroborate(conn: sqlite3.Connection, story_id: str, groups: OutletGroups,
             "independent_outlets": independent, "verdict": verdict}
 
 
-def _stance(mentions: list[Mention]) -> str:
-    """``denies`` when the article negates the event and asserts it only on others' word, else ``asserts``.
+def _denies_same_event(conn: sqlite3.Connection, mentions: list[Mention]) -> bool:
+    """Whether the article negates, anywhere, an event of the same type, time and place (or people) as these."""
+    cfg = load_config()
+    negated = [n for n in load_mentions(conn, [mentions[0].article_id], cfg) if n.modality == "negated"]
+    for n in negated:
+        for m in mentions:
+            if n.type != m.type or incompatible(n, m, cfg):
+                continue
+            if (n.place and n.place == m.place) or (_named(n.participants) & _named(m.participants)):
+                return True
+    return False
+
+
+def _stance(mentions: list[Mention], denies_elsewhere: bool = False) -> str:
+    """``denies`` when the article negates such an event and asserts it only on others' word, else ``asserts``.
 
     A denial usually restates the claim it denies ("officials had said that shells hit the village"); that
     restatement is attributed, so it does not make the article a report of the event. An article that states the
     event in its own voice asserts it, whatever else it quotes.
     """
-    if not any(m.modality == "negated" for m in mentions):
+    negates = denies_elsewhere or any(m.modality == "negated" for m in mentions)
+    if not negates:
         return "asserts"
     own = [m for m in mentions if m.modality != "negated" and (m.source_kind or "author") == "author"]
     return "asserts" if own else "denies"

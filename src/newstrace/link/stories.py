@@ -268,8 +268,10 @@ def pair_score(m: Mention, x: Mention, cfg: StoryConfig, idf: Callable[[str], fl
     Participants weigh most (the same canonical actor, else shared name words, else shared countries), then the
     wording of the evidence sentences, the place, the date and the event mode.
     """
-    part = max(_overlap(m.participants, x.participants), 0.8 * _overlap(m.tokens, x.tokens),
-               0.5 * _overlap(m.countries, x.countries))
+    named = _overlap(_named(m.participants), _named(x.participants))
+    # a shared phrase ("the two sides") is weaker evidence than a shared named participant
+    phrase = 0.5 * _overlap(m.participants - _named(m.participants), x.participants - _named(x.participants))
+    part = max(named, phrase, 0.8 * _overlap(m.tokens, x.tokens), 0.5 * _overlap(m.countries, x.countries))
     if m.place and x.place and m.place == x.place:
         place = 1.0
     elif m.place_country and m.place_country == x.place_country:
@@ -290,17 +292,14 @@ def pair_score(m: Mention, x: Mention, cfg: StoryConfig, idf: Callable[[str], fl
 def story_score(m: Mention, members: Sequence[Mention], cfg: StoryConfig,
                 idf: Callable[[str], float] | None = None) -> float:
     """The score of a mention against a story: the best over its compatible members; 0 when the story excludes it."""
-    members = list(members)[:MAX_MEMBERS_COMPARED]
+    members = [x for x in list(members)[:MAX_MEMBERS_COMPARED] if x.ref != m.ref]
     if not members or targets_conflict(m, members):
         return 0.0
-    best = 0.0
-    for x in members:
-        if x.article_id == m.article_id and x.event_id == m.event_id:
-            continue
-        if incompatible(m, x, cfg):
-            continue
-        best = max(best, pair_score(m, x, cfg, idf))
-    return best
+    clashes = [x for x in members if incompatible(m, x, cfg)]
+    # the story's dates and places are those of most of its members: one stray member neither admits nor bars
+    if 2 * len(clashes) > len(members):
+        return 0.0
+    return max((pair_score(m, x, cfg, idf) for x in members if x not in clashes), default=0.0)
 
 
 # -- the index of stories -------------------------------------------------------------------------------------------

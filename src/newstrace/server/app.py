@@ -124,6 +124,12 @@ def create_app(db_path: str | Path, tokens: Iterable[Token | str] | None = None,
     async def no_store(request: Request, exc: StoreError) -> Response:
         return error_response(request, 503, str(exc))
 
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> Response:
+        # a record the page cannot show (a malformed stored analysis) must answer, not hang up
+        log.exception("error serving %s", request.url.path)
+        return error_response(request, 500, f"internal error: {type(exc).__name__}")
+
     app.include_router(api.router)
     app.include_router(api.write_router)
     app.include_router(pages.login_router)

@@ -106,10 +106,15 @@ def story(request: Request, story_id: str) -> HTMLResponse:
         "nodes": [{"id": rep["article_id"], "label": rep.get("outlet") or rep["article_id"][:8],
                    "published": rep.get("published"), "independent": not rep.get("copied_from"),
                    "stance": rep.get("stance")} for rep in s["reports"]],
-        "edges": [{"source": c["copy_id"], "target": c["origin_id"], "kind": c["kind"]} for c in s["copies"]]
-        + [{"source": rep["article_id"], "target": rep["copied_from"], "kind": "copied"}
-           for rep in s["reports"] if rep.get("copied_from")],
+        "edges": [],
     }
+    pairs = [(c["copy_id"], c["origin_id"], c["kind"]) for c in s["copies"]] + [
+        (rep["article_id"], rep["copied_from"], "copied") for rep in s["reports"] if rep.get("copied_from")]
+    seen: set[tuple[str, str]] = set()
+    for src, dst, kind in pairs:
+        if (src, dst) not in seen:
+            seen.add((src, dst))
+            graph["edges"].append({"source": src, "target": dst, "kind": kind})
     return render(request, "story.html", s=s, graph=graph)
 
 

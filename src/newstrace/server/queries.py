@@ -11,6 +11,7 @@ Entities are named across articles by a *key*: the canonical id that link gives 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from collections import Counter, defaultdict
@@ -20,6 +21,8 @@ from typing import Any
 
 from newstrace.model import Analysis, Article
 from newstrace.store.sqlite import Store, analysis_from_row, article_from_row
+
+log = logging.getLogger(__name__)
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -109,9 +112,18 @@ class Reader:
             return None
         # the exact id first: an index lookup (the store's general resolver also tries the unindexed url)
         row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (ref,)).fetchone()
-        if row is not None:
-            return article_from_row(row), analysis_from_row(row)
-        return self.store.article(ref)
+        if row is None:
+            aid = self.store.resolve_article_id(ref)
+            row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (aid,)).fetchone() if aid else None
+        if row is None:
+            return None
+        try:
+            analysis = analysis_from_row(row)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            # an analysis written by an older or broken version: show the article, say why the rest is missing
+            log.warning("unreadable analysis for article %s: %s", row["id"], exc)
+            analysis = Analysis()
+        return article_from_row(row), analysis
 
     def entity_keys(self, article_id: str) -> dict[str, str]:
         """entity id within the article -> cross-article key."""
@@ -352,6 +364,8 @@ class Reader:
         story["reports"] = reports
         ids = [r["article_id"] for r in reports]
         story["copies"] = self.reuse_among(ids)
+        story["labels"] = {r["article_id"]: r.get("outlet") or (r.get("title") or r["article_id"])[:40]
+                           for r in reports}
         story["claims"] = self._story_claims(story_id)
         return story
 

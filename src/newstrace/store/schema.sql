@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet);
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE INDEX IF NOT EXISTS articles_url ON articles(url);
 
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, text, content='articles', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'

@@ -199,9 +199,10 @@ class Store:
     # -- reading -------------------------------------------------------------------------------------------------
     def resolve_article_id(self, ref: str) -> str | None:
         """The full id of the article named by an id, a unique id prefix, or a URL."""
-        row = self.conn.execute("SELECT id FROM articles WHERE id=? OR url=? LIMIT 1", (ref, ref)).fetchone()
-        if row:
-            return row[0]
+        for column in ("id", "url"):  # two indexed look-ups; "id=? OR url=?" would scan the table
+            row = self.conn.execute(f"SELECT id FROM articles WHERE {column}=? LIMIT 1", (ref,)).fetchone()
+            if row:
+                return row[0]
         rows = self.conn.execute("SELECT id FROM articles WHERE id LIKE ? LIMIT 2", (ref + "%",)).fetchall()
         return rows[0][0] if len(rows) == 1 else None
 

@@ -1,0 +1,79 @@
+"""The motivating op-ed next to an independent report of the same visit (written for this test; fictional outlet).
+
+Ingesting both (real collection, extraction and analysis) and linking must put the two visit reports in one story
+and leave the op-ed's exclusive claim of a meeting with Al Qaeda in a story of its own, single-source.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newstrace.ingest import ingest
+from newstrace.link import link_store
+from newstrace.store.sqlite import Store
+
+REPORT = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Pakistan's spy chief lands in Kabul as Taliban delay their cabinet | The Ravelin Times</title>
+<link rel="canonical" href="https://www.ravelintimes.com/asia/pakistan-spy-chief-lands-in-kabul">
+<meta property="og:site_name" content="The Ravelin Times">
+<meta name="author" content="Odile Brenner">
+</head><body>
+<nav>World | Asia | Opinion | Subscribe</nav>
+<article>
+<h1>Pakistan's spy chief lands in Kabul as Taliban delay their cabinet</h1>
+<p>Lt Gen Faiz Hameed, the head of Pakistan's Inter-Services Intelligence, arrived in Kabul on Saturday and met
+senior Taliban leaders, two officials told The Ravelin Times.</p>
+<p>The visit came as the Taliban put off the announcement of their new government for a second time. A Taliban
+spokesman said the talks with the Pakistani delegation covered border trade and the movement of goods through the
+Torkham crossing.</p>
+<p>Officials in Islamabad described the trip as a routine consultation between neighbours and said the delegation
+would return within days.</p>
+</article>
+<footer>Copyright The Ravelin Times</footer>
+</body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory, oped_path, nlp):
+    folder = tmp_path_factory.mktemp("oped")
+    report = folder / "ravelin-report.html"
+    report.write_text(REPORT, encoding="utf-8")
+    db = folder / "oped.db"
+    with Store(db) as store:
+        stats = ingest([str(report), str(oped_path)], store)
+        assert stats.stored == 2, stats
+        link_store(store, 0)
+    store = Store(db, readonly=True)
+    yield store.conn
+    store.close()
+
+
+def _article(conn, like: str) -> str:
+    return conn.execute("SELECT id FROM articles WHERE uri LIKE ?", (f"%{like}%",)).fetchone()[0]
+
+
+def _story_ids(conn, article_id: str, text_like: str) -> set[str]:
+    return {r[0] for r in conn.execute(
+        "SELECT m.story_id FROM story_members m JOIN events v ON v.article_id=m.article_id AND v.id=m.event_id"
+        " WHERE m.article_id=? AND v.ev_text LIKE ?", (article_id, text_like))}
+
+
+def test_the_two_visit_reports_share_a_story(linked):
+    report, oped = _article(linked, "ravelin-report"), _article(linked, "isi-oped-scrape")
+    shared = _story_ids(linked, report, "%Kabul%") & _story_ids(linked, oped, "%Kabul%")
+    assert shared, "the op-ed's trip to Kabul and the report of the visit are not linked"
+    verdicts = {linked.execute("SELECT verdict FROM stories WHERE id=?", (s,)).fetchone()[0] for s in shared}
+    assert "corroborated" in verdicts
+
+
+def test_the_al_qaeda_meeting_stays_single_source(linked):
+    oped, report = _article(linked, "isi-oped-scrape"), _article(linked, "ravelin-report")
+    claim = _story_ids(linked, oped, "%secret meeting%Al Qaeda%")
+    assert claim
+    for sid in claim:
+        row = linked.execute("SELECT verdict, reports FROM stories WHERE id=?", (sid,)).fetchone()
+        assert row[0] == "single-source"
+        assert not linked.execute("SELECT 1 FROM story_reports WHERE story_id=? AND article_id=?",
+                                  (sid, report)).fetchone()
