@@ -269,7 +269,8 @@ def report(name: str, ours: dict, base: dict) -> None:
     for t in sorted(set(ours["per_type"]) | set(base["per_type"])):
         o = ours["per_type"].get(t, {"p": 0, "r": 0, "f1": 0, "tp": 0, "fp": 0, "fn": 0})
         b = base["per_type"].get(t, {"f1": 0.0})
-        print(f"{t:<10} {o['p']:6.3f} {o['r']:6.3f} {o['f1']:6.3f} {o['tp']:4d} {o['fp']:4d} {o['fn']:4d} | {b['f1']:7.3f}")
+        print(f"{t:<10} {o['p']:6.3f} {o['r']:6.3f} {o['f1']:6.3f} {o['tp']:4d} {o['fp']:4d} {o['fn']:4d}"
+              f" | {b['f1']:7.3f}")
     print(f"{'macro-F1':<10} newstrace {ours['macro_f1']:.3f}   baseline {base['macro_f1']:.3f}"
           f"   (+{ours['macro_f1'] - base['macro_f1']:.3f})")
     print(f"{'micro':<10} newstrace P {ours['micro_p']:.3f} R {ours['micro_r']:.3f} F1 {ours['micro_f1']:.3f}"
@@ -350,7 +351,8 @@ def main(argv: Iterable[str] | None = None) -> int:
         ours_main = [newstrace_coded(d, primary=True) for d in docs]
         base_main = [baseline_coded(d, coder, primary=True) for d in docs]
         results[name] = {"newstrace": score(items, ours, iso3), "baseline": score(items, base, iso3),
-                         "newstrace_main": score(items, ours_main, iso3), "baseline_main": score(items, base_main, iso3)}
+                         "newstrace_main": score(items, ours_main, iso3),
+                         "baseline_main": score(items, base_main, iso3)}
         report(f"{name}, main-clause event", results[name]["newstrace_main"], results[name]["baseline_main"])
         report(f"{name}, every event coded", results[name]["newstrace"], results[name]["baseline"])
         if args.show_errors:
@@ -372,8 +374,9 @@ def main(argv: Iterable[str] | None = None) -> int:
         texts = [" ".join(sents[k : k + 10]) for k in range(0, len(sents), 10)]
         speed = throughput(nlp, texts, resolve_model_name())
         results["throughput"] = speed
-        print(f"\n## throughput on {speed['texts']} documents ({speed['chars']} characters): bare spaCy {speed['bare_s']:.2f}s, newstrace pipeline "
-              f"{speed['newstrace_s']:.2f}s (ratio {speed['ratio']:.2f}); event component alone {speed['events_s']:.2f}s "
+        print(f"\n## throughput on {speed['texts']} documents ({speed['chars']} characters): "
+              f"bare spaCy {speed['bare_s']:.2f}s, newstrace pipeline {speed['newstrace_s']:.2f}s "
+              f"(ratio {speed['ratio']:.2f}); event component alone {speed['events_s']:.2f}s "
               f"= {100 * speed['events_share_of_bare']:.1f}% of bare spaCy")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")

@@ -159,7 +159,10 @@ def recall(db: Path, planted: list[tuple[int, int, str]], every: list[tuple[int,
     ids = dict(conn.execute("SELECT seq, id FROM articles"))
     found = {(c, o): k for c, o, k in conn.execute("SELECT copy_id, origin_id, kind FROM reuse_links")}
     planted_pairs = {(ids[c], ids[o]) for c, o, _ in (every or planted)}
-    out: dict = {"links": len(found), "unplanted_links": sum(1 for p in found if p not in planted_pairs)}
+    copies = {a for pair in planted_pairs for a in pair}
+    out: dict = {"links": len(found), "unplanted_links": sum(1 for p in found if p not in planted_pairs),
+                 # links between two articles that are in no planted pair: false links
+                 "background_links": sum(1 for c, o in found if c not in copies and o not in copies)}
     for kind in ("duplicate", "syndicated", "excerpt", "all"):
         rows = [(c, o, k) for c, o, k in planted if kind in ("all", k)]
         hit = [found.get((ids[c], ids[o])) for c, o, _ in rows]

@@ -5,10 +5,10 @@
 Each ECB+ topic mixes documents about two real events of one kind (the ``*ecb.xml`` files report one, the
 ``*ecbplus.xml`` files the other). Every document runs through the newstrace pipeline (spaCy + the newstrace
 components); its story mention is built the way ``newstrace.link.stories`` builds event mentions: participants
-(entity names, folded), their distinctive name words, the most-mentioned place, and the content words of its lead
-sentences (all of its content words); documents of a topic are compared whatever the types of their events
-(one family). Documents are then assigned to stories one by one
-with ``link.stories.assign`` (blocking keys, compatibility checks, score, threshold from the shipped data), as
+(entity names, folded), their distinctive name words, the most-mentioned place, and the content words of its text
+(weighed by inverse document frequency over the documents seen so far); documents of a topic are compared whatever
+the types of their events (one family). Documents are then assigned to stories one by one with
+``link.stories.assign`` (blocking keys, compatibility checks, score, threshold from the shipped data), as
 ``link_store`` does for new articles.
 
 Scores: B-cubed and pairwise precision/recall/F1 over each topic's documents, micro-averaged over documents
@@ -129,7 +129,7 @@ def cluster_system(docs: list[Document], analyses: list, cfg) -> dict[str, str]:
         for i in idx:
             m = document_mention(docs[i], analyses[i], cfg)
             # documents are compared across type families: a topic's documents are of one kind already
-            m.family = "DOC"
+            m.family = m.type = "DOC"
             out[docs[i].name] = f"{topic}:{assign(m, index, cfg)}"
     return out
 

@@ -189,11 +189,14 @@ class Newstrace:
 
     def entities(self, *, name: str | None = None, type: str | None = None,  # noqa: A002
                  country: str | None = None, limit: int | None = None) -> Records[ArticleEntity]:
-        """Actors as each article names them: filter by name/alias/canonical id, entity type, ISO3 country."""
+        """Actors as each article names them: filter by name, alias or canonical entity, type, ISO3 country."""
+        sel = Selection(self.store, ExportFilter.make(entity=name))
+
         def gen() -> Iterator[ArticleEntity]:
-            for it in self._items(entity=name):
+            for it in sel.items():
                 for ent in it.analysis.entities:
-                    if name and not entity_matches(ent, name):
+                    # the name as written here, or the cross-article entity it was joined to
+                    if name and not (entity_matches(ent, name) or ent.canonical in sel.entity_canonicals):
                         continue
                     if type and ent.type != type:
                         continue

@@ -31,6 +31,9 @@ class Settings:
     cities: str = field(default_factory=lambda: os.environ.get("NEWSTRACE_CITIES", "5000"))
     # user files of outlet groups (one owner, one wire: YAML like data/outlets/*.yaml) added to the shipped ones
     outlet_files: list[Path] = field(default_factory=lambda: _paths(os.environ.get("NEWSTRACE_OUTLETS")))
+    # user export mappings (YAML with `gdelt:` and/or `stix:` sections shaped like data/gdelt/mapping.yaml and
+    # data/stix/mapping.yaml, plus `gdelt: {goldstein: {CAMEO: weight}}`) merged over the shipped ones
+    export_files: list[Path] = field(default_factory=lambda: _paths(os.environ.get("NEWSTRACE_EXPORT_MAPPINGS")))
     # web fetching (collect/web.py, watch): hosts exempt from the private-address refusal (comma-separated names,
     # IPs or CIDR blocks, for tests and intranets), the user agent, and the politeness and safety limits
     allow_hosts: list[str] = field(default_factory=lambda: [

@@ -111,6 +111,13 @@ def test_nominal_event(nlp):
     assert "nominal" in ev.flags
 
 
+def test_possessive_of_a_nominal_event(nlp):
+    ev = _one(_events(nlp, "The editor's arrest shocked the capital."), "arrest")
+    assert (ev.type, ev.actor_text, ev.target_text) == ("COERCE", None, "The editor's")
+    ev = _one(_events(nlp, "Chile's arrest of the editor shocked the capital."), "arrest")
+    assert ev.actor_text.startswith("Chile") and ev.target_text == "the editor"
+
+
 def test_complement_absorbed_and_denial_negates(nlp):
     events = _events(nlp, "Norway agreed to cooperate with Chile on fisheries.")
     assert [e.type for e in events] == ["AGREE"]
@@ -144,6 +151,13 @@ def test_intended_material_act_is_coded_as_verbal_event(nlp):
     assert ev.type == "AGREE" and "intended:CONSULT" in ev.flags
 
 
+def test_blocking_by_the_state_or_by_protesters(nlp):
+    ev = _one(_events(nlp, "Police blocked the main road into Lahore on Friday."), "blocked")
+    assert (ev.type, ev.mode) == ("COERCE", "restrict")
+    ev = _one(_events(nlp, "Striking farmers blocked the main road into Lahore on Friday."), "blocked")
+    assert (ev.type, ev.mode) == ("PROTEST", "obstruct")
+
+
 def test_idioms_and_publications_are_not_events(nlp):
     assert not [e for e in _events(nlp, "Two officials who asked not to be named said the talks went well.")
                 if e.type == "REQUEST"]
@@ -173,6 +187,13 @@ def test_headline_without_verb(nlp):
     events = _events(nlp, text)
     assert all(text[e.evidence.start:e.evidence.end] == e.evidence.text for e in events)
     assert all("\n" not in e.evidence.text for e in events)
+    clashes = [e for e in events if e.trigger == "clashes"]
+    assert clashes and clashes[0].evidence.end <= text.index("\n")
+
+
+def test_hard_wrapped_sentence_keeps_its_subject(nlp):
+    ev = _one(_events(nlp, "The foreign ministry of\nPeru condemned the\nattack on the embassy."), "condemned")
+    assert ev.type == "ACCUSE" and "ministry" in ev.actor_text
 
 
 # -- the lexicon is data ------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ corpus and texts written for these tests; the lexicons as data. Everything runs 
 
 from __future__ import annotations
 
-from newstrace.analyze.lexicons import flag_lexicons, lexicon
+from newstrace.analyze.lexicons import clear_cache, flag_lexicons
 from newstrace.analyze.pipeline import analyze_article
 from newstrace.model import Analysis, Article, article_id
 
@@ -93,12 +93,12 @@ def test_user_flag_file_adds_phrases_and_kinds(tmp_path, monkeypatch):
     new_kind = tmp_path / "spin.yaml"
     new_kind.write_text("kind: spin\nphrases: [game changer]\n", encoding="utf-8")
     monkeypatch.setenv("NEWSTRACE_LEXICONS", f"{extra}:{new_kind}")
-    lexicon.cache_clear()
+    clear_cache()
     try:
         kinds = flag_lexicons()
         assert "as far as we can tell" in kinds["hedge"] and "reportedly" in kinds["hedge"]
         assert kinds["spin"] == ["game changer"]
     finally:
         monkeypatch.delenv("NEWSTRACE_LEXICONS")
-        lexicon.cache_clear()
+        clear_cache()
     assert "spin" not in flag_lexicons()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from newstrace.analyze.lexicons import lexicon, words
+from newstrace.analyze.lexicons import clear_cache, words
 from newstrace.analyze.pipeline import analyze_article
 from newstrace.analyze.quotemarks import find_quotes
 from newstrace.model import Analysis, Article, Quote, article_id
@@ -155,6 +155,14 @@ def test_corpus_straight_quotes_and_anonymous_sources(corpus_records):
     assert anon and all(q.speaker is None for q in anon)
 
 
+def test_corpus_role_description_and_pronoun_after_a_quote(corpus_records):
+    _, an = corpus_records["11#3"]
+    chief = quote_with(an, "share its border logs")
+    assert chief.speaker_text == "The ISPR chief" and speaker_name(an, chief) == "Shahid Rauf Minhas"
+    told = quote_with(an, "No Pakistani artillery unit was active")
+    assert told.speaker_text == "he" and speaker_name(an, told) == "Shahid Rauf Minhas"
+
+
 # -- sentences written for these tests ------------------------------------------------------------------------------
 
 def test_description_binds_to_named_person_in_previous_sentence(nlp):
@@ -254,13 +262,13 @@ def test_user_lexicon_extends_cue_verbs(tmp_path, monkeypatch):
     extra = tmp_path / "cues.yaml"
     extra.write_text("lexicon: quotes/cues\nspeech_verbs: [harrumph]\n", encoding="utf-8")
     monkeypatch.setenv("NEWSTRACE_LEXICONS", str(extra))
-    lexicon.cache_clear()
+    clear_cache()
     try:
         verbs = words("quotes/cues", "speech_verbs")
         assert "harrumph" in verbs and "say" in verbs
     finally:
         monkeypatch.delenv("NEWSTRACE_LEXICONS")
-        lexicon.cache_clear()
+        clear_cache()
     assert "harrumph" not in words("quotes/cues", "speech_verbs")
 
 

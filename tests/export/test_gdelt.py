@@ -115,3 +115,26 @@ def test_cameo_and_actor_codes():
     country = Entity(id="c", name="Pakistan", type="GPE", country="PAK", sector="GOV")
     assert actor_fields(country, None)[0] == "PAK"
     assert actor_fields(None, None) == [""] * 10
+
+
+def test_user_mapping_files_merge_over_the_shipped_ones(gen_db, open_store, tmp_path, monkeypatch):
+    from newstrace.export import gdelt, stix
+
+    user = tmp_path / "mine.yaml"
+    user.write_text("gdelt:\n  known_groups: {Ødegård Lindqvist: XYZ}\n  goldstein: {'040': 2.5}\n"
+                    "stix:\n  sectors: {GOV: {object: intrusion-set}}\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSTRACE_EXPORT_MAPPINGS", str(user))
+    gdelt.tables.cache_clear()
+    stix.mapping.cache_clear()
+    try:
+        export(open_store(gen_db), "gdelt", tmp_path / "g")
+        first = dict(zip(EVENT_COLUMNS, _rows(tmp_path / "g" / EVENTS_FILE)[0]))
+        assert first["Actor1KnownGroupCode"] == "XYZ" and first["GoldsteinScale"] == "2.5"
+        assert gdelt.tables()["known_groups"]["taliban"] == "TAL"  # the shipped entries stay
+        stix.mapping.cache_clear()
+        assert stix.mapping()["sectors"]["GOV"] == {"object": "intrusion-set"}
+        assert stix.mapping()["sectors"]["TER"]["object"] == "threat-actor"
+    finally:
+        monkeypatch.delenv("NEWSTRACE_EXPORT_MAPPINGS")
+        gdelt.tables.cache_clear()
+        stix.mapping.cache_clear()

@@ -51,3 +51,17 @@ def test_entity_filter_and_empty_store(corpus_db, empty_db, open_store, tmp_path
     assert taliban and all(taliban[0] in (u, v) for u, v, _ in g.edges(data=True))
     export(open_store(empty_db), "gexf", tmp_path / "e.gexf")
     assert nx.read_gexf(tmp_path / "e.gexf").number_of_nodes() == 0
+
+
+def test_linked_actors_are_one_node_named_by_their_canonical_name(corpus_db, open_store, tmp_path):
+    store = open_store(corpus_db)
+    row = store.conn.execute("SELECT canonical, count(DISTINCT name) AS forms FROM entities WHERE canonical IS NOT NULL"
+                             " GROUP BY canonical ORDER BY forms DESC LIMIT 1").fetchone()
+    if row is None or row["forms"] < 2:
+        pytest.skip("the link stage joined no entity written in two ways")
+    name = store.conn.execute("SELECT name FROM canonical_entities WHERE id=?", (row["canonical"],)).fetchone()[0]
+    export(store, "graphml", tmp_path / "c.graphml")
+    g = nx.read_graphml(tmp_path / "c.graphml", force_multigraph=True)
+    node = g.nodes[row["canonical"]]
+    assert node["label"] == name and node["aliases"]
+    assert name not in node["aliases"].split("; ")

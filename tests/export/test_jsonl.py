@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
 from newstrace.export import ExportFilter, export
 from newstrace.model import Analysis, Article, from_dict, record
 
@@ -65,3 +67,16 @@ def test_empty_store(empty_db, open_store):
     buf = io.StringIO()
     stats = export(open_store(empty_db), "jsonl", buf)
     assert buf.getvalue() == "" and stats.articles == 0
+
+
+def test_entity_filter_follows_canonical_entities(corpus_db, open_store):
+    store = open_store(corpus_db)
+    row = store.conn.execute("SELECT c.id, c.name, count(DISTINCT e.article_id) AS n FROM canonical_entities c"
+                             " JOIN entities e ON e.canonical = c.id GROUP BY c.id ORDER BY n DESC LIMIT 1").fetchone()
+    if row is None:
+        pytest.skip("the store has no cross-article entities")
+    buf = io.StringIO()
+    export(store, "jsonl", buf, ExportFilter.make(entity=row["name"]))
+    got = {json.loads(x)["article"]["id"] for x in buf.getvalue().splitlines()}
+    linked = {r[0] for r in store.conn.execute("SELECT DISTINCT article_id FROM entities WHERE canonical=?", (row["id"],))}
+    assert linked <= got and len(got) >= row["n"]

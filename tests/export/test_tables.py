@@ -33,6 +33,10 @@ def test_parquet_round_trip_matches_store(corpus_db, open_store, tmp_path):
     # the link stage's tables come along: every story, every reuse link
     assert tables["stories"].num_rows == store.conn.execute("SELECT count(*) FROM stories").fetchone()[0] > 0
     assert tables["reuse_links"].num_rows == store.conn.execute("SELECT count(*) FROM reuse_links").fetchone()[0] > 0
+    n_canon = store.conn.execute("SELECT count(*) FROM canonical_entities").fetchone()[0]
+    assert tables["canonical_entities"].num_rows == n_canon
+    ids = set(tables["canonical_entities"].column("id").to_pylist())
+    assert {c for c in tables["entities"].column("canonical").to_pylist() if c} <= ids
     # mentions carry the text they point at; events carry their story's verdict
     m = tables["mentions"].to_pylist()[0]
     text = store.article(m["article_id"])[0].text

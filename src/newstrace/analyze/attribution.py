@@ -33,10 +33,18 @@ def _anchor(ev: Event) -> tuple[int, int]:
     return ev.evidence.start, ev.evidence.end
 
 
+MIN_UNATTRIBUTED_WORDS = 4  # a shorter quoted phrase nobody is said to have said is a scare quote, not a source
+
+
 def innermost_quote(quotes: list[Quote], start: int, end: int) -> Quote | None:
-    """The shortest quote whose content holds [start, end): nested quotes are more specific than their hosts."""
+    """The shortest quote whose content holds [start, end): nested quotes are more specific than their hosts.
+
+    A short quoted phrase with neither speaker nor cue ("an “emergency” trip") vouches for nothing and is passed over.
+    """
     best = None
     for q in quotes:
+        if q.speaker is None and q.cue is None and len(q.text.split()) < MIN_UNATTRIBUTED_WORDS:
+            continue
         if q.start <= start and end <= q.end and (best is None or q.end - q.start < best.end - best.start):
             best = q
     return best

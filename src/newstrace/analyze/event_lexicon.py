@@ -44,10 +44,12 @@ class Trigger:
     cameo: str | None
     order: int  # load order: a later entry wins a tie
     weak: bool = False  # an everyday word: an event only when its target is a named entity or place
+    civil: str | None = None  # "TYPE/mode" coded instead when the actor is not an organ of the state
 
     @property
     def phrase(self) -> str:
-        return " ".join((self.head, *self.companions)) if self.pos == "verb" else " ".join((*self.companions, self.head))
+        words = (self.head, *self.companions) if self.pos == "verb" else (*self.companions, self.head)
+        return " ".join(words)
 
 
 @dataclass
@@ -58,7 +60,8 @@ class EventLexicon:
     absorbs: set[str] = field(default_factory=set)
     modality: dict[str, set[str]] = field(default_factory=dict)
     roles: dict[str, Any] = field(default_factory=dict)
-    not_events: set[tuple[str, str, str]] = field(default_factory=set)  # ("verbs", verb, dependent) / ("light", verb, noun)
+    # ("verbs", verb, dependent) or ("light", light verb, noun): set phrases that state no event
+    not_events: set[tuple[str, str, str]] = field(default_factory=set)
 
     def candidates(self, pos: str, lemma: str) -> list[Trigger]:
         """The triggers whose head is this lemma, most specific (most companion words) first, later files first."""
@@ -120,6 +123,7 @@ def build_lexicon(paths: Iterable[Path]) -> EventLexicon:
                 cameo = str(group.get("cameo") or spec.get("cameo") or "") or None
                 mode = group.get("mode") or None
                 weak = bool(group.get("weak"))
+                civil = str(group["civil"]).upper() if group.get("civil") else None
                 for pos, key in (("verb", "verbs"), ("noun", "nouns")):
                     for phrase in group.get(key) or []:
                         try:
@@ -128,7 +132,7 @@ def build_lexicon(paths: Iterable[Path]) -> EventLexicon:
                             continue
                         order += 1
                         lex.triggers.setdefault((pos, head), []).append(
-                            Trigger(head, comp, pos, type_name, mode, cameo, order, weak))
+                            Trigger(head, comp, pos, type_name, mode, cameo, order, weak, civil))
         for name, values in data.items():
             if name == "types":
                 continue

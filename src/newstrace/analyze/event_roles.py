@@ -60,9 +60,11 @@ class Binder:
         self._entity_cache: dict[int, str | None] = {}
         self.entity_type: dict[str, str] = {}
         self.entity_country: dict[str, str | None] = {}
+        self.entity_sector: dict[str, str | None] = {}
         for ent in doc._.nt_entities or []:
             self.entity_type[ent.id] = getattr(ent, "type", "") or ""
             self.entity_country[ent.id] = getattr(ent, "country", None)
+            self.entity_sector[ent.id] = getattr(ent, "sector", None)
             for start, end in getattr(ent, "mentions", []) or []:
                 span = doc.char_span(start, end, alignment_mode="expand")
                 if span is None:

@@ -8,30 +8,34 @@ Factory ``newstrace_events`` writes ``doc._.nt_events: list[Event]``. For every 
    talks", "took a trip"), or none for a nominal event ("Hameed's visit", "the attack on the convoy");
 3. finds actor and target phrases through the parse (active and passive voice, conjunctions, appositions,
    prepositional partners, relative and infinitive clauses) and binds them to entities (``event_roles.py``);
-4. reads the modality from the parse (``modality.py``) and applies PLOVER's rule that an intended material
-   act is coded as the verbal type it amounts to (a future attack is a THREATEN);
+4. reads the modality from the parse (``modality.py``) and applies PLOVER's rules that an intended material
+   act is coded as the verbal type it amounts to (a future attack is a THREATEN) and a refused agreement is a
+   REJECT;
 5. lets a governing verbal event absorb the events in its complement ("agreed to cooperate" is one AGREE,
    "refused to deploy" one REJECT), and lets a denial negate its complement instead of being a REJECT.
 
-Time per document is bounded: the Matcher runs once per Doc, sentences longer than ``max_sentence_tokens`` or
-made mostly of non-words (flattened tables) are skipped, and a sentence yields at most
+Flags on an event: ``headline`` (the trigger is in the headline), ``nominal`` (no verb carries it),
+``intended:TYPE`` / ``negated:TYPE`` (the lexical type before a PLOVER re-coding). ``actor_country`` and
+``target_country`` are the entity's country, else a country named inside the party's phrase.
+
+Time per document is bounded: the PhraseMatchers run once per Doc, sentences longer than ``max_sentence_tokens``
+or made mostly of non-words (flattened tables) are skipped, and a sentence yields at most
 ``max_events_per_sentence`` events.
 """
-
 
 import bisect
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from newstrace.analyze.event_lexicon import EventLexicon, Trigger, load_lexicon
-from newstrace.analyze.modality import modality_of
 from newstrace.analyze.event_roles import Binder, Party, children, conjuncts, subject_of
+from newstrace.analyze.modality import modality_of
 from newstrace.model import Event, Evidence
 
 log = logging.getLogger(__name__)
@@ -45,7 +49,7 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "along", "around", "within"}
 NON_PARTY_LABELS = {"DATE", "TIME", "CARDINAL", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"}
 DASHES = {"\u2014", "\u2013", "-", "--"}
-NEWLINE = re.compile(r"\n")
+NEWLINE = re.compile(r"\n[ \t]*\n")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 MIN_WORD_SHARE = 0.4  # below this share of alphabetic tokens a "sentence" is a flattened table or list
 
@@ -60,16 +64,15 @@ class Candidate:
     seg: Span
     kind: str  # "verb" | "light" | "nominal"
     dropped: bool = False
-    parties: dict[str, list[Party]] = field(default_factory=dict)
 
 
-def segments(doc: Doc) -> list[tuple[Span, int]]:
-    """The sentences of the Doc cut at line breaks (so a headline never runs into the body), each with the
-    character offset where its paragraph starts (paragraphs are separated by a blank line)."""
-    breaks = [m.end() for m in PARAGRAPH_BREAK.finditer(doc.text)]
-    # the tokens that hold a line break, found from the text without walking every token
-    newline_tokens = sorted({doc.char_span(m.start(), m.start() + 1, alignment_mode="expand").start
-                             for m in NEWLINE.finditer(doc.text)})
+def segments(doc: Doc, text: str) -> list[tuple[Span, int]]:
+    """The sentences of the Doc cut at blank lines (so a headline never runs into the body), each with the
+    character offset where its paragraph starts. A single line break may be a hard wrap inside a sentence."""
+    breaks = [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
+    # the tokens that hold a blank line, found from the text without walking every token
+    spans = (doc.char_span(m.start(), m.start() + 1, alignment_mode="expand") for m in NEWLINE.finditer(text))
+    newline_tokens = sorted({sp.start for sp in spans if sp is not None and len(sp)})
     out: list[Span] = []
     for sent in doc.sents:
         start = sent.start
@@ -95,7 +98,7 @@ def usable(seg: Span, max_tokens: int) -> bool:
 
 
 class EventCoder:
-    """The ``newstrace_events`` component: codes events with the lexicon compiled into a Matcher at load time."""
+    """The ``newstrace_events`` component: codes events with the lexicon compiled into PhraseMatchers at load."""
 
     def __init__(self, nlp: Language, lexicon: EventLexicon | None = None) -> None:
         self.lex = lexicon or load_lexicon()
@@ -108,21 +111,36 @@ class EventCoder:
         self.topic_verbs = self.lex.role_words("topic_object_verbs")
         self.document_objects = self.lex.role_words("document_objects")
         self.location_target_types = {w.upper() for w in self.lex.role_words("location_target_types")}
+        self.state_actors = self.lex.role_words("state_actors")
+        self.patient_modes = self.lex.role_words("possessive_patient_modes")
         self.of_target_modes = self.lex.role_words("of_target_modes")
         self.retype: dict[str, str] = dict(self.lex.roles.get("future_retype") or {})
+        self.negated_retype: dict[str, str] = dict(self.lex.roles.get("negated_retype") or {})
         self.max_tokens = int(self.lex.roles.get("max_sentence_tokens") or 120)
         self.max_events = int(self.lex.roles.get("max_events_per_sentence") or 12)
         self.type_cameo = {t.type: (t.cameo or "")[:2] for ts in self.lex.triggers.values() for t in ts}
-        self.matcher = Matcher(nlp.vocab)
-        verbs = sorted(self.lex.words("verb"))
-        nouns = sorted(self.lex.words("noun"))
-        self.matcher.add("NT_EVENT_VERB", [[{"LEMMA": {"IN": verbs}, "POS": "VERB"}]])
-        self.matcher.add("NT_EVENT_NOUN", [
-            [{"LEMMA": {"IN": nouns}, "POS": {"IN": ["NOUN", "PROPN"]}}],
-            # a title-cased headline word the tagger took for a name ("Secret Talks With ...")
-            [{"LOWER": {"IN": nouns}, "POS": "PROPN"}],
-        ])
-        self._verb_key = nlp.vocab.strings["NT_EVENT_VERB"]
+        # PhraseMatchers over the head lemmas (hash lookups, the fastest matching spaCy offers), compiled once
+        self.verbs = self.lex.words("verb")
+        self.nouns = self.lex.words("noun")
+        self.lemma_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        heads = sorted(self.verbs | self.nouns)
+        self.lemma_matcher.add("NT_EVENT", [Doc(nlp.vocab, words=[w], lemmas=[w]) for w in heads])
+        # a title-cased headline word the tagger took for a name keeps its case as lemma ("Secret Talks With ...")
+        self.lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.lower_matcher.add("NT_EVENT", [Doc(nlp.vocab, words=[w]) for w in sorted(self.nouns)])
+
+    def matches(self, doc: Doc) -> list[tuple[str, int]]:
+        """(part of speech, token index) of every word whose lemma heads a lexicon entry, in text order."""
+        starts = sorted({s for _k, s, _e in self.lemma_matcher(doc)} | {s for _k, s, _e in self.lower_matcher(doc)})
+        out = []
+        for i in starts:
+            tok = doc[i]
+            if tok.pos_ == "VERB" and tok.lemma_.lower() in self.verbs:
+                out.append(("verb", i))
+            elif tok.pos_ in ("NOUN", "PROPN") and (tok.lemma_.lower() in self.nouns or
+                                                   (tok.pos_ == "PROPN" and tok.lower_ in self.nouns)):
+                out.append(("noun", i))
+        return out
 
     # -- matching ---------------------------------------------------------------------------------------------
     def _entry(self, tok: Token, pos: str) -> Trigger | None:
@@ -149,20 +167,15 @@ class EventCoder:
                 return entry
         return None
 
-    def _candidates(self, doc: Doc, matches: list[tuple[int, int, int]], seg_of: Callable[[int], int],
+    def _candidates(self, doc: Doc, matches: list[tuple[str, int]], seg_of: Callable[[int], int],
                     segs: list[tuple[Span, int]]) -> list[Candidate]:
         out: list[Candidate] = []
-        seen: set[int] = set()
-        for key, start, _end in matches:
-            if start in seen:
-                continue
-            seen.add(start)
-            tok = doc[start]
-            si = seg_of(tok.i)
+        for pos, start in matches:
+            si = seg_of(start)
             if si < 0:
                 continue
+            tok = doc[start]
             seg = segs[si][0]
-            pos = "verb" if key == self._verb_key else "noun"
             entry = self._entry(tok, pos)
             if entry is None:
                 continue
@@ -213,7 +226,8 @@ class EventCoder:
         for c in cands:
             tok = c.pred
             for _ in range(3):
-                if tok.dep_ not in COMPLEMENT_DEPS or tok.head.i == tok.i or not (c.seg.start <= tok.head.i < c.seg.end):
+                if (tok.dep_ not in COMPLEMENT_DEPS or tok.head.i == tok.i
+                        or not (c.seg.start <= tok.head.i < c.seg.end)):
                     break
                 tok = tok.head
                 gov = by_token.get(tok.i)
@@ -287,8 +301,14 @@ class EventCoder:
                     targets.extend(self._prep_objects(pred, target_preps, seg, skip={"by"}))
         else:
             # nominal event: "Hameed's visit", "the attack by militants on the convoy", "talks between X and Y"
-            actors.extend(children(tok, {"poss"}, seg))
-            actors.extend(self._prep_objects(tok, {"by"}, seg))
+            by_phrase = self._prep_objects(tok, {"by"}, seg)
+            possessive = children(tok, {"poss"}, seg)
+            if (possessive and not by_phrase and c.entry.mode in self.patient_modes
+                    and not self._prep_objects(tok, self.target_preps | {"of"}, seg)):
+                targets.extend(possessive)  # "Saro-Wiwa's execution": the possessive is the one executed
+                possessive = []
+            actors.extend(possessive)
+            actors.extend(by_phrase)
             of_objects = self._prep_objects(tok, {"of"}, seg)
             of_is_actor = c.entry.type in self.of_actor_types and c.entry.mode not in self.of_target_modes
             if of_is_actor and not actors:
@@ -304,8 +324,8 @@ class EventCoder:
         # a document does not act, its issuer does: "the party issued a declaration demanding ..."
         actors = [subject_of(a.head, seg)[0] or a if a.lemma_.lower() in self.document_objects
                   and a.dep_ in OBJECT_DEPS else a for a in actors]
-        actors = [t for t in actors if self._partyable(t, seg)]
-        targets = [t for t in targets if self._partyable(t, seg)]
+        actors = [t for t in map(self._quantified, actors) if self._partyable(t, seg)]
+        targets = [t for t in map(self._quantified, targets) if self._partyable(t, seg)]
         if visit:
             # the place gone to is the host of a visit: "trip to Kabul", "arrived in Kabul"; an "in" phrase that
             # names no place ("rushed, in his article, ...") is no destination
@@ -322,6 +342,17 @@ class EventCoder:
         return actors, targets, dest
 
     @staticmethod
+    def _quantified(tok: Token) -> Token:
+        """The party counted by a number: "hundreds of protesters" -> protesters."""
+        if tok.ent_type_ in ("CARDINAL", "QUANTITY") or tok.pos_ == "NUM":
+            for p in tok.children:
+                if p.dep_ == "prep" and p.lower_ == "of":
+                    for o in p.children:
+                        if o.dep_ == "pobj":
+                            return o
+        return tok
+
+    @staticmethod
     def _partyable(tok: Token, seg: Span) -> bool:
         """Whether a phrase can be a party: not a time or amount ("on Tuesday"), not a dateline ("DOHA, Qatar —")."""
         if tok.ent_type_ in NON_PARTY_LABELS:
@@ -330,6 +361,15 @@ class EventCoder:
             if any(t.text in DASHES for t in tok.doc[tok.i + 1 : min(tok.i + 6, seg.end)]):
                 return False
         return True
+
+    def _state_actor(self, party: Party, binder: Binder) -> bool:
+        """Whether a party acts for the state: a government, military or police entity, a country, or a phrase
+        headed by a state noun ("police", "the army", "authorities")."""
+        if party.entity and binder.entity_sector.get(party.entity) in ("GOV", "MIL", "POL", "JUD"):
+            return True
+        if party.entity and binder.entity_type.get(party.entity) == "GPE":
+            return True
+        return party.token.lemma_.lower() in self.state_actors
 
     def _where_country(self, c: Candidate, binder: Binder) -> str | None:
         """The country of the place an event word is located at ("demonstrated in Serbia")."""
@@ -358,8 +398,8 @@ class EventCoder:
     def _place(self, c: Candidate, dest: list[Token], binder: Binder, para_start: int,
                parties: list[Token]) -> str | None:
         """Where the event happened: the place gone to, a place the event word is located at ("met in Kabul"),
-        a place the sentence names outside its parties' phrases, the last place named earlier in the paragraph,
-        or any place of the sentence."""
+        a place the sentence names outside its parties' phrases, or the last place named earlier in the
+        paragraph."""
         def place_of(tok: Token) -> str | None:
             return binder.place_in(tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge.text))
 
@@ -374,8 +414,8 @@ class EventCoder:
         for start, end, place in binder.places_between(c.seg.start_char, c.seg.end_char):
             if not any(s <= start < e for s, e in inside):
                 return place
-        return binder.place_before(c.seg.start_char, para_start) or binder.place_in(c.seg.start_char,
-                                                                                     c.seg.end_char)
+        # a place named only inside a party ("Pakistani ISI chief") says who, not where
+        return binder.place_before(c.seg.start_char, para_start)
 
     def _date(self, c: Candidate, binder: Binder, published: str | None) -> str | None:
         best: tuple[int, str | None] | None = None
@@ -400,10 +440,11 @@ class EventCoder:
         """The events of a Doc, in text order."""
         if len(doc) == 0:
             return []
-        matches = self.matcher(doc)
+        matches = self.matches(doc)
         if not matches:
             return []
-        segs = segments(doc)
+        text = doc.text  # built from the tokens on each access: read it once
+        segs = segments(doc, text)
         starts = [seg.start for seg, _p in segs]
         fit: dict[int, bool] = {}
 
@@ -441,12 +482,21 @@ class EventCoder:
             if etype in self.symmetric and len(actor_parties) > 1 and not target_parties:
                 # "Pakistan and Afghanistan held talks": the first party acts, the others are its partners
                 actor_parties, target_parties = actor_parties[:1], actor_parties[1:]
-            modality = modality_of(c.pred, c.token, c.seg, self.lex)
+            modality = modality_of(c.pred, c.token, c.seg, self.lex, text)
             mode, cameo, flags = c.entry.mode, c.entry.cameo, []
+            if c.entry.civil and actor_parties and not self._state_actor(actor_parties[0], binder):
+                # "demonstrators blocked the bridge": an obstruction protest, not a state's restriction
+                etype, _, civil_mode = c.entry.civil.partition("/")
+                mode, cameo = civil_mode.lower() or None, self.type_cameo.get(etype) or None
             if modality in ("future", "conditional") and etype in self.retype:
                 # PLOVER codes an intended act as the verbal event it amounts to
                 flags.append(f"intended:{etype}")
                 etype = self.retype[etype]
+                mode, cameo = None, self.type_cameo.get(etype) or None
+            elif modality == "negated" and etype in self.negated_retype:
+                # a refused agreement is a rejection, asserted
+                flags.append(f"negated:{etype}")
+                etype, modality = self.negated_retype[etype], "asserted"
                 mode, cameo = None, self.type_cameo.get(etype) or None
             if c.token.idx < body_start:
                 flags.append("headline")
@@ -456,7 +506,7 @@ class EventCoder:
             hi = max(c.pred.i, c.token.i)
             trig = doc[lo : hi + 1]
             seg_start, seg_end = c.seg.start_char, c.seg.end_char
-            evidence = Evidence(start=seg_start, end=seg_end, text=doc.text[seg_start:seg_end],
+            evidence = Evidence(start=seg_start, end=seg_end, text=text[seg_start:seg_end],
                                 trigger=[trig.start_char, trig.end_char])
             place = self._place(c, dest, binder, para_of.get(c.seg.start, 0), [*actors, *targets])
             date = self._date(c, binder, published)
@@ -467,6 +517,8 @@ class EventCoder:
                 if n >= self.max_events:
                     break
                 if actor is not None and target is not None and actor.entity and actor.entity == target.entity:
+                    if len(target_parties) > 1:
+                        continue  # one of several partners is the actor itself
                     target = None
                 per_seg[c.seg.start] = n + 1
                 events.append(Event(

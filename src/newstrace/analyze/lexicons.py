@@ -64,9 +64,16 @@ def lexicon(name: str) -> dict[str, Any]:
     return data
 
 
+@lru_cache(maxsize=256)
 def words(name: str, key: str) -> frozenset[str]:
-    """The entries of one list of a lexicon, lower-cased, as a set for membership tests."""
+    """The entries of one list of a lexicon, lower-cased, as a set for membership tests (built once per process)."""
     return frozenset(str(w).casefold() for w in lexicon(name).get(key) or [] if w is not None)
+
+
+def clear_cache() -> None:
+    """Forget the lexicons read so far, so that changed files or settings are read again."""
+    lexicon.cache_clear()
+    words.cache_clear()
 
 
 def flag_lexicons() -> dict[str, list[str]]:

@@ -38,10 +38,6 @@ def governors(pred: Token, sent: Span) -> list[Token]:
     return out
 
 
-def _children(tok: Token, deps: set[str]) -> list[Token]:
-    return [c for c in tok.children if c.dep_ in deps]
-
-
 def _negated(words: list[Token], govs: list[Token], lex: EventLexicon) -> bool:
     negators = lex.cue("negators")
     for tok in words:
@@ -64,7 +60,11 @@ def _negated(words: list[Token], govs: list[Token], lex: EventLexicon) -> bool:
 def _conditional(words: list[Token], govs: list[Token], lex: EventLexicon) -> bool:
     marks = lex.cue("conditional_marks")
     # the event sits inside an "if" / "unless" clause, or under a verb that does
-    return any(c.dep_ == "mark" and c.lower_ in marks for tok in [*words, *govs[:2]] for c in tok.children)
+    if any(c.dep_ == "mark" and c.lower_ in marks for tok in [*words, *govs[:2]] for c in tok.children):
+        return True
+    # or the event is promised on a condition: "will boycott the vote unless the president resigns"
+    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in marks for m in c.children)
+               for c in words[0].children)
 
 
 def _modal(words: list[Token], govs: list[Token], names: set[str]) -> bool:
@@ -92,11 +92,13 @@ def _future(words: list[Token], govs: list[Token], lex: EventLexicon) -> bool:
     return any(g.lemma_.lower() in lex.cue("future_governors") for g in govs)
 
 
-def modality_of(pred: Token, trigger: Token, sent: Span, lex: EventLexicon) -> str:
-    """The modality of the event whose predicate is ``pred`` and whose trigger word is ``trigger``."""
+def modality_of(pred: Token, trigger: Token, sent: Span, lex: EventLexicon, text: str | None = None) -> str:
+    """The modality of the event whose predicate is ``pred`` and whose trigger word is ``trigger`` (``text`` is
+    the Doc's text, passed in because ``Doc.text`` is rebuilt from the tokens on every access)."""
     words = [pred] if pred.i == trigger.i else [pred, trigger]
     govs = governors(pred, sent)
-    if sent.doc.text[sent.start_char : sent.end_char].rstrip().rstrip("\"'\u201d\u2019)").endswith("?"):
+    sent_text = (text if text is not None else sent.doc.text)[sent.start_char : sent.end_char]
+    if sent_text.rstrip().rstrip("\"'\u201d\u2019)").endswith("?"):
         return "question"
     if _negated(words, govs, lex):
         return "negated"

@@ -2,8 +2,9 @@
 
 A headline has no final full stop, so without help the parser runs it into the first sentence of the body and
 attaches body words to headline words ("... with Taliban, Al Qaeda" + "Pakistani government ..."). Marking the
-token after every line break as a sentence start keeps each paragraph (and the headline) its own parse; the
-parser respects boundaries that are already set.
+token after every blank line as a sentence start keeps each paragraph (and the headline) its own parse; the
+parser respects boundaries that are already set. A single line break is left alone: hard-wrapped text breaks
+lines inside sentences.
 """
 
 from spacy.language import Language
@@ -12,9 +13,9 @@ from spacy.tokens import Doc
 
 @Language.component("newstrace_paragraphs")
 def paragraph_breaks(doc: Doc) -> Doc:
-    """Yields the Doc with ``is_sent_start`` set on each token that follows a line break."""
+    """Yields the Doc with ``is_sent_start`` set on each token that follows a blank line."""
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
-        if prev.is_space and "\n" in prev.text and not tok.is_space:
+        if prev.is_space and prev.text.count("\n") >= 2 and not tok.is_space:
             tok.is_sent_start = True
     return doc

@@ -28,8 +28,6 @@ MAX_PARAGRAPHS = 12  # a quote running on longer than this is a broken mark, not
 MAX_CHARS = 8000
 
 _PARA = re.compile(r"[^\n]+")
-# a measure in feet/inches or minutes/seconds: 5'11", 3' 20", 12"
-_MEASURE = re.compile(r"\d\s?['\u2032\u2019]\s?\d{1,2}(?:\.\d+)?$|\d(?:\.\d+)?$")
 
 
 @dataclass(frozen=True)

@@ -119,7 +119,9 @@ class QuoteFinder:
         blocks = list(self.block_quotes(doc, marked, avoid, used))
         blocks.extend(self.transcript_turns(doc, avoid))
         found.extend(blocks)
-        direct = list(self.direct_quotes(doc, marked, avoid, used))
+        # a direct quote's cue may also report a wider clause ("said it had received a protest and had
+        # “categorically rejected” it"), so only the cues of block passages are closed to reported speech
+        direct = list(self.direct_quotes(doc, marked, avoid, set()))
         found.extend(direct)
         found.extend(self.reported_speech(doc, direct, avoid, used))
         found.sort(key=lambda f: (f.start, -f.end))
@@ -555,7 +557,9 @@ class QuoteFinder:
                 content = doc[verb.i + 1:xcomp.right_edge.i + 1]
         negated = any(c.dep_ == "neg" for c in verb.children)
         # "did not mention the cabinet" says nothing; a negated clause ("did not say that ...") still reports
-        if comp is None and content is None and lemma in self.object_verbs and subj is not None and not negated:
+        # the object of an infinitive ("went to Kabul to discuss strategies") is the writer's account of a purpose
+        own_subject = not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        if comp is None and content is None and lemma in self.object_verbs and own_subject and not negated:
             obj = next((c for c in verb.children if c.dep_ in {"dobj", "attr"} and c.i > verb.i), None)
             if obj is None:
                 # "called for a moratorium", "complained about the fees": the object of the verb's preposition
@@ -568,6 +572,11 @@ class QuoteFinder:
                                                    if c.dep_ in {"prep", "advcl", "xcomp", "oprd", "ccomp"}
                                                    and c.i > obj.i), default=obj.right_edge.i))
                 content = doc[obj.left_edge.i:right + 1]
+        if comp is not None and lemma not in self.speech and comp.i < verb.i and not (
+                comp.right_edge.i + 1 < verb.i and doc[comp.right_edge.i + 1].text == ","):
+            # a clause before a verb that is not a speech verb is reported only in the inverted shape
+            # ("The plan will fail, critics fear"), not across a colon ("This is false: ... they feign")
+            comp = None
         if comp is not None:
             content = doc[comp.left_edge.i:comp.right_edge.i + 1]
         elif verb.dep_ == "parataxis" or (verb.dep_ in {"advcl", "conj"} and verb.i > verb.head.i and subj is not None

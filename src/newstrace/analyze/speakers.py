@@ -189,6 +189,19 @@ def _antecedent(doc: Doc, before: int, para_start: int, types: set[str], avoid: 
     return ent, s, e
 
 
+def _role_holder(doc: Doc, start: int, end: int) -> Entity | None:
+    """The person the entities component bound to a role description, when that component offers it."""
+    try:
+        from newstrace.analyze.entities import entity_at
+    except ImportError:
+        return None
+    try:
+        ent = entity_at(doc, start, end)
+    except Exception:  # noqa: BLE001 - the binding is a bonus; without it the description stays unbound
+        return None
+    return ent if ent is not None and ent.type in PERSON_TYPES else None
+
+
 def _tok_at(doc: Doc, char: int) -> int:
     """The index of the token at or just before a character offset."""
     lo, hi = 0, len(doc) - 1
@@ -283,6 +296,11 @@ def resolve_speaker(phrase: Span, para_start: int, avoid: list[tuple[int, int]],
         if found is not None:
             ent, _, _ = found
             return Speaker(ent.id, text, kind_of_entity(ent, cue), start, end)
+        if lemma in PERSON_ROLE_NOUNS:
+            # a role the article itself gave a named person earlier ("Gen Awan, the ISI chief, ...")
+            bound = _role_holder(doc, start, end)
+            if bound is not None:
+                return Speaker(bound.id, text, "person", start, end)
     if lemma in words("quotes/anonymous", "nouns") or low in words("quotes/anonymous", "nouns"):
         return Speaker(None, text, "anonymous", start, end)
     if head.pos_ == "PROPN":

@@ -76,6 +76,10 @@ def query_events(conn: sqlite3.Connection, *, type_: str | None = None, actor: s
         where.append("v.article_id LIKE ?")
         args.append(article + "%")
     sql = EVENTS_SQL + (" WHERE " + " AND ".join(where) if where else "")
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(events)")}
+    if "actor_country" not in columns:
+        # a store written before migration 0005, opened read-only: no countries of the event component's own
+        sql = sql.replace("v.actor_country", "NULL").replace("v.target_country", "NULL")
     sql += " ORDER BY coalesce(v.date, substr(a.published, 1, 10)), a.seq, v.ev_start LIMIT ?"
     rows = []
     for r in conn.execute(sql, [*args, limit]):
@@ -93,11 +97,11 @@ def events(
     db: DbOpt = "newstrace.db",
     fmt: FormatOpt = Format.table,
     limit: LimitOpt = 100,
-    type_: Annotated[Optional[str], typer.Option("--type", "-t", help="PLOVER type (AGREE, CONSULT, ... ASSAULT).")] = None,
+    type_: Annotated[Optional[str], typer.Option("--type", "-t", help="PLOVER type (AGREE ... ASSAULT).")] = None,
     actor: Annotated[Optional[str], typer.Option("--actor", "-a", help="Actor name or phrase (substring).")] = None,
-    country: Annotated[Optional[str], typer.Option("--country", "-c", help="ISO3 country of the actor or target.")] = None,
+    country: Annotated[Optional[str], typer.Option("--country", "-c", help="ISO3 of the actor or target.")] = None,
     since: Annotated[Optional[str], typer.Option(help="Events dated on or after this day (YYYY-MM-DD).")] = None,
-    modality: Annotated[Optional[str], typer.Option(help="asserted, negated, possible, future, conditional, question.")] = None,
+    modality: Annotated[Optional[str], typer.Option(help="asserted, negated, possible, future, ...")] = None,
     article: Annotated[Optional[str], typer.Option(help="Only events of this article (id or id prefix).")] = None,
 ) -> None:
     """List coded events: who did what to whom, where, when, how surely, with the sentence that says so."""

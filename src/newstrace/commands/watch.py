@@ -29,7 +29,7 @@ def watch(
     sources_file: Annotated[str, typer.Argument(metavar="SOURCES.yaml", help="The feeds and sitemaps to follow.")],
     db: DbOpt = "newstrace.db",
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Parallel fetches (all hosts together).")] = 2,
-    once: Annotated[bool, typer.Option("--once", help="Poll each source once, fetch what is new, then exit.")] = False,
+    once: Annotated[bool, typer.Option("--once", help="Poll each due source once, fetch every pending item, then exit.")] = False,
     user_agent: Annotated[Optional[str], typer.Option("--user-agent", help="User agent (default NEWSTRACE_USER_AGENT).")] = None,
     rate: Annotated[Optional[float], typer.Option("--rate", help="Requests per second per host (NEWSTRACE_HOST_RATE).")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Pages per store transaction.")] = 16,

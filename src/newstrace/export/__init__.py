@@ -2,8 +2,8 @@
 STIX 2.1 bundle, and GraphML/GEXF actor networks.
 
 Each format is one module with one ``write(selection, target, **options) -> ExportStats`` function; the registry
-below names them and says whether the target is one file (``-`` or None for stdout where the format allows it) or
-a directory of files (one per table). Every exporter reads the store through ``newstrace.export.select`` in
+below names them and says whether the target is one file (``-`` or None for stdout) or a directory of files
+(one per table). Every exporter reads the store through ``newstrace.export.select`` in
 batches and writes as it goes, so memory stays flat however many articles the store holds (the graph formats
 hold the aggregated network — actors and actor pairs — never the articles).
 
@@ -47,10 +47,8 @@ class ExportFormat:
 
     name: str
     module: str
-    target: str  # "file" (one file, stdout allowed when stdout is True) | "dir" (a directory of files)
+    target: str  # "file" (one file, or stdout) | "dir" (a directory of files, one per table)
     description: str
-    suffix: str = ""
-    stdout: bool = True
 
     def writer(self) -> Any:
         """The format's ``write`` function (imported on first use so ``--help`` stays fast)."""
@@ -60,19 +58,17 @@ class ExportFormat:
 FORMATS: dict[str, ExportFormat] = {
     f.name: f
     for f in (
-        ExportFormat("jsonl", "newstrace.export.jsonl", "file", "the JSON record of DESIGN.md, one article per line",
-                     ".jsonl"),
+        ExportFormat("jsonl", "newstrace.export.jsonl", "file", "the JSON record of DESIGN.md, one article per line"),
         ExportFormat("parquet", "newstrace.export.tables", "dir",
                      "one Parquet file per table (articles, entities, mentions, places, events, quotes, flags, "
-                     "stories, story_reports, canonical_entities, reuse_links)", stdout=False),
-        ExportFormat("csv", "newstrace.export.tables", "dir", "one CSV file per table (same tables as parquet)",
-                     stdout=False),
+                     "stories, story_reports, canonical_entities, reuse_links)"),
+        ExportFormat("csv", "newstrace.export.tables", "dir", "one CSV file per table (same tables as parquet)"),
         ExportFormat("gdelt", "newstrace.export.gdelt", "dir",
-                     "GDELT 2.0 Events (61 columns) and Mentions tables, tab-separated", stdout=False),
+                     "GDELT 2.0 Events (61 columns) and Mentions tables, tab-separated"),
         ExportFormat("stix", "newstrace.export.stix", "file", "a STIX 2.1 bundle (actors, places, reports, events, "
-                     "verdicts and source kinds)", ".json"),
-        ExportFormat("graphml", "newstrace.export.graph", "file", "the actor network as GraphML", ".graphml"),
-        ExportFormat("gexf", "newstrace.export.graph", "file", "the actor network as GEXF (Gephi)", ".gexf"),
+                     "verdicts and source kinds)"),
+        ExportFormat("graphml", "newstrace.export.graph", "file", "the actor network as GraphML"),
+        ExportFormat("gexf", "newstrace.export.graph", "file", "the actor network as GEXF (Gephi)"),
     )
 }
 

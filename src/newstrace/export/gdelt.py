@@ -35,7 +35,7 @@ from typing import Any
 
 import yaml
 
-from newstrace.export import ExportStats
+from newstrace.export import ExportStats, mappings
 from newstrace.export.countries import country
 from newstrace.export.files import ensure_dir
 from newstrace.export.select import Item, Selection, StoryLink
@@ -78,11 +78,13 @@ def _read_tsv(path: Path) -> list[dict[str, str]]:
 @lru_cache(maxsize=1)
 def tables() -> dict[str, Any]:
     """The GDELT mapping data: Goldstein weights, QuadClass by root, geo types, fallbacks, known groups."""
-    mapping = yaml.safe_load((GDELT_DIR / "mapping.yaml").read_text(encoding="utf-8")) or {}
+    mapping = mappings.load("gdelt")
     goldstein = {r["cameo"]: float(r["goldstein"]) for r in _read_tsv(GDELT_DIR / "goldstein.tsv")}
+    goldstein.update({str(k): float(v) for k, v in (mapping.get("goldstein") or {}).items()})
     quad = {r["root"]: int(r["quadclass"]) for r in _read_tsv(GDELT_DIR / "quadclass.tsv")}
     roots = dict(mapping.get("plover_roots") or {})
     roots.update(_lexicon_roots())
+    roots.update(mapping.get("plover_roots_override") or {})
     return {
         "goldstein": goldstein,
         "quadclass": quad,

@@ -102,7 +102,8 @@ def build(selection: Selection) -> tuple[nx.MultiDiGraph, int]:
                 agg.independent_outlets = max(agg.independent_outlets, story.independent_outlets)
     g = nx.MultiDiGraph(name="newstrace actor network")
     for key, attrs in nodes.items():
-        g.add_node(key, **{**attrs, "aliases": "; ".join(sorted(attrs["aliases"]))})
+        aliases = sorted(a for a in attrs["aliases"] if a and a != attrs["label"])
+        g.add_node(key, **{**attrs, "aliases": "; ".join(aliases)})
     for (src, dst, etype), agg in edges.items():
         g.add_edge(src, dst, key=etype, event_type=etype, label=etype, count=agg.count, weight=float(agg.count),
                    articles=agg.articles, stories=len(agg.stories), first_date=agg.first_date or "",

@@ -28,14 +28,12 @@ from functools import lru_cache
 from typing import IO, Any
 
 import stix2
-import yaml
 
-from newstrace.export import ExportStats
+from newstrace.export import ExportStats, mappings
 from newstrace.export.countries import country
 from newstrace.export.files import describe, open_text
 from newstrace.export.select import Item, Selection, StoryLink, actor_key
 from newstrace.model import Entity, Event, Place, normalise_text
-from newstrace.settings import DATA_DIR
 
 NAMESPACE = uuid.UUID("5f0b8c2e-6c1a-5b8e-9a57-3d7c1e2f4a10")  # newstrace's own namespace for UUIDv5 ids
 PRODUCER = "newstrace"
@@ -43,7 +41,7 @@ PRODUCER = "newstrace"
 
 @lru_cache(maxsize=1)
 def mapping() -> dict[str, Any]:
-    return yaml.safe_load((DATA_DIR / "stix" / "mapping.yaml").read_text(encoding="utf-8")) or {}
+    return mappings.load("stix")
 
 
 def stix_id(kind: str, key: str) -> str:

@@ -23,6 +23,7 @@ from newstrace.store.sqlite import Store
 
 log = logging.getLogger(__name__)
 
+CACHE_KIB = 256 * 1024  # SQLite page cache while linking (KiB)
 DERIVED_TABLES = ("reuse_links", "reuse_passages", "reuse_signatures", "reuse_bands", "story_keys",
                   "story_reports", "story_members", "stories", "link_articles")
 
@@ -56,6 +57,8 @@ def link_store(store: Store, since_seq: int = 0, *, batch: int = 2000) -> dict[s
     started = time.perf_counter()
     summary: dict[str, Any] = {}
     conn = store.conn
+    # the LSH index is read and written at random keys: a larger page cache keeps it off the disk
+    conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     if since_seq <= 0:
         with store.transaction():
             for table in DERIVED_TABLES:

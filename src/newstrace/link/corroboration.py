@@ -26,7 +26,7 @@ from typing import Any
 
 from newstrace.link.outlets import OutletGroups, outlet_key
 from newstrace.link.reuse import earlier
-from newstrace.link.stories import Mention, _named, incompatible, load_config, load_mentions, summarise
+from newstrace.link.stories import Mention, incompatible, load_config, load_mentions, summarise
 
 WHOLE_COPY_KINDS = ("duplicate", "syndicated")
 MAX_VOICE_HOPS = 8
@@ -182,14 +182,13 @@ def corroborate(conn: sqlite3.Connection, story_id: str, groups: OutletGroups,
 
 
 def _denies_same_event(conn: sqlite3.Connection, mentions: list[Mention]) -> bool:
-    """Whether the article negates, anywhere, an event of the same type, time and place (or people) as these."""
+    """Whether the article negates, anywhere, an event of the same type, days and country as these."""
     cfg = load_config()
     negated = [n for n in load_mentions(conn, [mentions[0].article_id], cfg) if n.modality == "negated"]
     for n in negated:
         for m in mentions:
-            if n.type != m.type or incompatible(n, m, cfg):
-                continue
-            if (n.place and n.place == m.place) or (_named(n.participants) & _named(m.participants)):
+            # the same kind of event in the same days and country, denied in the article that restates it
+            if n.type == m.type and not incompatible(n, m, cfg):
                 return True
     return False
 

@@ -5,11 +5,12 @@ How it works, and why:
 * **Fingerprints that survive pasting.** An article's words are cut into content-defined intervals: a cut falls
   after every word whose hash is divisible by ``ANCHOR_DIV`` (so a cut depends on the word itself, not on where the
   passage starts). A passage copied into another article therefore produces the same intervals there, whatever
-  surrounds it. Each window of two consecutive intervals (about 30 words) gets a MinHash signature
-  (datasketch, word 3-shingles), so a short excerpt in a long article is found as easily as a whole copy:
-  containment, not whole-document Jaccard, is what the index sees.
+  surrounds it. Each window of two consecutive intervals (about 20 words) gets a MinHash signature
+  (datasketch's MinHash, legacy scheme, word 3-shingles; computed for all windows of an article in one numpy
+  pass and checked against datasketch in the tests), so a short excerpt in a long article is found as easily as
+  a whole copy: containment, not whole-document Jaccard, is what the index sees.
 * **LSH as rows.** Each signature is split into ``BANDS`` bands; each band hashes to a key stored in
-  ``reuse_bands(band_key, article_seq)``. Articles that share a key are candidates. Signatures are stored as
+  ``reuse_bands(band_key, article_seq)``. Articles that share ``MIN_BAND_HITS`` keys are candidates. Signatures are stored as
   blobs, so linking new articles reads the index and never recomputes the corpus. Keys shared by more than
   ``BUCKET_CAP`` articles are boilerplate (a site's footer) and are ignored.
 * **Alignment.** A candidate pair is verified on word 4-shingles: the shared shingles, merged into runs, give
@@ -379,6 +380,7 @@ def index_articles(conn: sqlite3.Connection, refs: Iterable[ArticleRef]) -> dict
         band_rows.extend((k, ref.seq) for k in keys[ref.seq])
     conn.executemany("INSERT OR REPLACE INTO reuse_signatures(article_seq, num_perm, windows, offsets, signatures)"
                      " VALUES (?,?,?,?,?)", sig_rows)
+    band_rows.sort()  # in key order the b-tree is written page by page, not at random
     conn.executemany("INSERT OR IGNORE INTO reuse_bands(band_key, article_seq) VALUES (?,?)", band_rows)
     return keys
 
@@ -392,7 +394,7 @@ def candidates(conn: sqlite3.Connection, keys_by_seq: dict[int, set[int]]) -> di
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS link_new_keys(band_key INTEGER NOT NULL, article_seq INTEGER NOT NULL)")
     conn.execute("DELETE FROM link_new_keys")
     conn.executemany("INSERT INTO link_new_keys(band_key, article_seq) VALUES (?,?)",
-                     ((k, seq) for seq, keys in keys_by_seq.items() for k in keys))
+                     sorted((k, seq) for seq, keys in keys_by_seq.items() for k in keys))
     conn.execute("CREATE INDEX IF NOT EXISTS temp.link_new_keys_key ON link_new_keys(band_key)")
     conn.execute(
         "DELETE FROM link_new_keys WHERE band_key IN (SELECT b.band_key FROM reuse_bands b WHERE b.band_key IN"

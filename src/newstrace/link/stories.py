@@ -225,7 +225,7 @@ def incompatible(m: Mention, x: Mention, cfg: StoryConfig) -> bool:
     return False
 
 
-def _named(keys: frozenset[str]) -> frozenset[str]:
+def named_keys(keys: frozenset[str]) -> frozenset[str]:
     """The participant keys that stand for named entities (not a phrase like "three civilians")."""
     return frozenset(k for k in keys if not k.startswith("x:"))
 
@@ -238,17 +238,17 @@ def targets_conflict(m: Mention, members: Sequence[Mention]) -> bool:
     else (a meeting with another group during the same trip is another event). Resolved entities (canonical ids)
     are compared by id; unresolved names may still meet on a distinctive word ("Gen Awan", "Tariq Awan").
     """
-    m_targets = _named(m.targets)
+    m_targets = named_keys(m.targets)
     if not m_targets:
         return False
-    s_targets = frozenset().union(*(_named(x.targets) for x in members))
+    s_targets = frozenset().union(*(named_keys(x.targets) for x in members))
     if not s_targets:
         return False
     s_parts = frozenset().union(*(x.participants for x in members))
     if m_targets & s_parts or s_targets & m.participants:
         return False
     loose_m = [k for k in m_targets if not k.startswith("c:")]
-    loose_s = [(x, k) for x in members for k in _named(x.targets) if not k.startswith("c:")]
+    loose_s = [(x, k) for x in members for k in named_keys(x.targets) if not k.startswith("c:")]
     if loose_m and loose_s:
         m_tok = frozenset().union(*(_tokens_of(m, k) for k in loose_m))
         s_tok = frozenset().union(*(_tokens_of(x, k) for x, k in loose_s))
@@ -268,9 +268,9 @@ def pair_score(m: Mention, x: Mention, cfg: StoryConfig, idf: Callable[[str], fl
     Participants weigh most (the same canonical actor, else shared name words, else shared countries), then the
     wording of the evidence sentences, the place, the date and the event mode.
     """
-    named = _overlap(_named(m.participants), _named(x.participants))
+    named = _overlap(named_keys(m.participants), named_keys(x.participants))
     # a shared phrase ("the two sides") is weaker evidence than a shared named participant
-    phrase = 0.5 * _overlap(m.participants - _named(m.participants), x.participants - _named(x.participants))
+    phrase = 0.5 * _overlap(m.participants - named_keys(m.participants), x.participants - named_keys(x.participants))
     part = max(named, phrase, 0.8 * _overlap(m.tokens, x.tokens), 0.5 * _overlap(m.countries, x.countries))
     if m.place and x.place and m.place == x.place:
         place = 1.0
@@ -286,6 +286,8 @@ def pair_score(m: Mention, x: Mention, cfg: StoryConfig, idf: Callable[[str], fl
     same = 1.0 if (m.type == x.type and (m.mode or "") == (x.mode or "")) else 0.5 if m.type == x.type else 0.0
     if part == 0.0 and place < 1.0 and text < 0.35:
         return 0.0  # nobody and no place in common, different words: nothing says this is the same event
+    if m.type != x.type and text < 0.35:
+        return 0.0  # a neighbouring type ("agreed" for "met") needs the same wording to be the same event
     return 0.35 * part + 0.25 * min(1.0, text / 0.6) + 0.15 * place + 0.1 * when + 0.15 * same
 
 

@@ -23,10 +23,10 @@ CREATE TABLE IF NOT EXISTS link_articles (
 );
 CREATE INDEX IF NOT EXISTS link_articles_id ON link_articles(article_id);
 
--- MinHash signatures of each article's windows (two consecutive content-defined word intervals, about 30
+-- MinHash signatures of each article's windows (two consecutive content-defined word intervals, about 20
 -- words; word 3-shingles). Cuts depend on the words only, so a passage copied into another article produces the
--- same windows there. `offsets`: int64 little-endian [windows, 2] char offsets; `signatures`: uint32
--- little-endian [windows, num_perm].
+-- same windows there. `offsets`: int64 little-endian [windows, 2] word offsets [start, end) into the article's
+-- words (\w+ runs of articles.text); `signatures`: uint32 little-endian [windows, num_perm].
 CREATE TABLE IF NOT EXISTS reuse_signatures (
     article_seq INTEGER PRIMARY KEY,
     num_perm    INTEGER NOT NULL,
