@@ -232,4 +232,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # run as a script, this module is __main__ while the command modules register on newstrace.cli's app
+    from newstrace.cli import main as _main
+
+    _main()

@@ -158,7 +158,12 @@ def _from_html(doc: RawDocument, html: str, encoding: str, *, as_is: bool) -> Ar
             reason = "no article text found" if _HAS_BODY_TEXT.search(html) else "no article text found (no <body>)"
             raise ExtractError(reason)
         found = found_or_none
-    title = _first(doc.meta.get("title"), found.title)
+    # a JSONL record's fields describe the document itself and win; a feed item's (meta "listed_in") only fill
+    # in what the page lacks, since the page is the publisher's own word on its title, author and date
+    def pick(key: str, page_value: Any) -> Any:
+        return _first(page_value, doc.meta.get(key)) if doc.meta.get("listed_in") else _first(doc.meta.get(key), page_value)
+
+    title = pick("title", found.title)
     removed = list(found.removed)
     if as_is:
         text, spans, body_start = html, blank_line_paragraphs(html), 0
@@ -172,8 +177,8 @@ def _from_html(doc: RawDocument, html: str, encoding: str, *, as_is: bool) -> Ar
         paragraphs=spans,
         body_start=body_start,
         title=title,
-        byline=_first(doc.meta.get("author"), found.author),
-        published=iso_date(_first(doc.meta.get("published"), found.date)),
+        byline=pick("author", found.author),
+        published=iso_date(pick("published", found.date)),
         tags=_tags(doc.meta.get("tags"), found.tags, found.categories if not found.tags else []),
         language=found.language,
         url=_url(doc, found.url),
