@@ -32,6 +32,7 @@ import stix2
 from newstrace.export import ExportStats, mappings
 from newstrace.export.countries import country
 from newstrace.export.files import describe, open_text
+from newstrace.export.gdelt import parse_time
 from newstrace.export.select import Item, Selection, StoryLink, actor_key
 from newstrace.model import Entity, Event, Place, normalise_text
 
@@ -54,23 +55,13 @@ def stix_id(kind: str, key: str) -> str:
     return f"{kind}--{uuid.UUID(bytes=digest, version=4)}"
 
 
+
 def slug(value: str) -> str:
     """A STIX relationship type: lower-case letters, digits and hyphens."""
     out = "".join(ch if ch.isalnum() else "-" for ch in value.lower())
     return "-".join(p for p in out.split("-") if p) or "related-to"
 
 
-def parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            dt = datetime.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
 
 
 class BundleWriter:
