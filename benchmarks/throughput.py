@@ -32,16 +32,19 @@ from newstrace.store.sqlite import Store
 
 
 def load_raws(path: Path, n: int) -> list[RawDocument]:
-    """``n`` JSONL documents from the corpus, copies made distinct by a numbered closing line."""
+    """``n`` JSONL documents from the corpus, repeats made distinct by a numbered headline (the headline is part
+    of the article text, so each repeat is a new article, not a duplicate the store would skip)."""
     base = [r for r in collect([str(path)]) if r.error is None]
     if not base:
         sys.exit(f"no documents in {path}")
     out = []
     for i in range(n):
         src = base[i % len(base)]
-        content = src.content if i < len(base) else src.content + f"\n\n(Copy {i // len(base)} of this report.)".encode()
-        out.append(RawDocument(uri=f"{src.uri}#copy{i}", content=content, content_type=src.content_type,
-                               fetched_at=src.fetched_at, meta=dict(src.meta)))
+        meta = dict(src.meta)
+        if i >= len(base):
+            meta["title"] = f"{meta.get('title') or 'Report'} (repeat {i // len(base)})"
+        out.append(RawDocument(uri=f"{src.uri}#copy{i}", content=src.content, content_type=src.content_type,
+                               fetched_at=src.fetched_at, meta=meta))
     return out
 
 

@@ -68,7 +68,8 @@ def emit(
         return
     table = Table(title=title, show_lines=False, header_style="bold")
     for c in cols:
-        table.add_column(c, max_width=(widths or {}).get(c), overflow="fold")
+        ident = c == "id" or c.endswith("_id")  # ids are copied into the next command: never wrap them
+        table.add_column(c, max_width=(widths or {}).get(c), overflow="fold", no_wrap=ident, min_width=None)
     for r in rows:
         table.add_row(*(_cell(r.get(c)) for c in cols))
     out.print(table)
