@@ -104,7 +104,7 @@ def analyze(
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, URLs, or - for stdin.")],
     db: DbOpt = "newstrace.db",
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Analysis processes.")] = 1,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Analysis processes, this one included.")] = 1,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per transaction.")] = 32,
     link: Annotated[bool, typer.Option("--link/--no-link", help="Link the new articles across outlets.")] = True,
 ) -> None:
@@ -117,7 +117,7 @@ def ingest(
     for p in paths:
         if p != "-" and "://" not in p and not any(ch in p for ch in "*?[") and not Path(p).exists():
             raise _fail(f"no such file or folder: {p}")
-    _load_nlp() if workers == 1 else None
+    _load_nlp()  # this process analyses too, with or without helpers; a missing model fails here, before any work
     store = open_store(db)
     started = time.perf_counter()
     with Progress(TextColumn("[bold]ingest[/bold]"), BarColumn(bar_width=None), TextColumn("{task.description}"),

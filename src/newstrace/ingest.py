@@ -1,8 +1,9 @@
 """Ingest: collect -> extract -> analyze -> store, in batches, optionally across worker processes.
 
-The documents stream through in batches of ``batch_size``. Each batch is extracted and analysed (in this process,
-or in one of ``workers`` processes that each load the spaCy pipeline once), then written to the store in one
-transaction. A document whose raw content is already recorded is skipped before any work is done, which makes
+The documents stream through in batches of ``batch_size``. Each batch is extracted and analysed, then written to
+the store in one transaction. With ``workers`` N > 1 the batches go out in smaller chunks to N-1 spawned processes
+(each loads the spaCy pipeline once) and this process analyses a chunk itself whenever they are all busy, so N
+processes analyse and none waits on another at the end; each chunk's outcomes are stored in one transaction. A document whose raw content is already recorded is skipped before any work is done, which makes
 ingest idempotent and lets a rerun finish an interrupted one. A document that fails at any stage is recorded
 with its stage and reason, and the run goes on.
 """
@@ -178,18 +179,30 @@ def ingest(
                 progress(stats)
         return stats
 
+    # the documents go out in chunks smaller than a batch: when the stream ends, the work left is at most one
+    # small chunk per process, so no process idles while another finishes a whole batch
+    chunk = max(1, batch_size // (2 * workers))
+    helpers = workers - 1  # this process analyses too: N workers are this one and N-1 spawned ones
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init) as pool:
+    with ProcessPoolExecutor(max_workers=helpers, mp_context=ctx, initializer=_worker_init) as pool:
         pending: deque[Future[list[Outcome]]] = deque()
-        for batch in fresh_batches():
-            pending.append(pool.submit(_worker_batch, batch, as_is))
-            # keep a bounded number of batches in flight so memory stays flat on any corpus size
-            while len(pending) >= workers * 2:
+
+        def store_done(block: bool) -> None:
+            while pending and (block or pending[0].done()):
                 store_outcomes(store, pending.popleft().result(), stats)
                 if progress:
                     progress(stats)
-        while pending:
-            store_outcomes(store, pending.popleft().result(), stats)
-            if progress:
-                progress(stats)
+
+        for batch in fresh_batches():
+            for part in _batches(batch, chunk):
+                # keep two chunks queued per spawned worker (a bounded number in flight keeps memory flat);
+                # while they are busy, this process analyses the next chunk itself
+                if len(pending) < 2 * helpers:
+                    pending.append(pool.submit(_worker_batch, part, as_is))
+                else:
+                    store_outcomes(store, process_batch(part, as_is=as_is), stats)
+                    if progress:
+                        progress(stats)
+                store_done(block=False)
+        store_done(block=True)
     return stats

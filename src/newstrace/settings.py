@@ -43,6 +43,8 @@ class Settings:
     fetch_timeout: float = field(default_factory=lambda: float(os.environ.get("NEWSTRACE_FETCH_TIMEOUT", "30")))
     max_redirects: int = field(default_factory=lambda: int(os.environ.get("NEWSTRACE_MAX_REDIRECTS", "5")))
     host_rate: float = field(default_factory=lambda: float(os.environ.get("NEWSTRACE_HOST_RATE", "1.0")))
+    # where data built from shipped files is kept between processes (newstrace/cache.py); "off" turns it off
+    cache_dir: str | None = field(default_factory=lambda: os.environ.get("NEWSTRACE_CACHE_DIR") or None)
     host_concurrency: int = field(default_factory=lambda: int(os.environ.get("NEWSTRACE_HOST_CONCURRENCY", "2")))
 
 

@@ -17,6 +17,7 @@ import yaml
 
 from newstrace.analyze.names import name_key, strip_possessive
 from newstrace.settings import DATA_DIR, get_settings
+from newstrace.yamlio import read_yaml
 
 log = logging.getLogger(__name__)
 ACTORS_DIR = DATA_DIR / "actors"
@@ -159,7 +160,7 @@ def _add_actor(d: ActorDictionary, entry: dict[str, Any]) -> None:
 
 
 def _read_yaml(path: Path, d: ActorDictionary) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     if isinstance(data, list):  # organisations
         for entry in data:
             if isinstance(entry, dict) and entry.get("name"):

@@ -150,7 +150,7 @@ class EntityGrouper:
     def mentions(self, doc: Doc, text: str | None = None) -> list[Mention]:
         """The document's actor mentions: the model's entities (cut at line breaks, titles stripped) plus
         dictionary acronyms the model missed."""
-        text = doc.text if text is None else text
+        text = doc_text(doc) if text is None else text
         out: list[Mention] = []
         covered: set[int] = set()
         title_tokens: set[int] = set()
@@ -274,7 +274,7 @@ class EntityGrouper:
             groups[gi].labels[m.label] += 1
         uf = _UnionFind(len(groups))
         key_group = {k: gi for k, gi in by_key.items()}
-        text = doc.text if text is None else text
+        text = doc_text(doc) if text is None else text
         caps = is_all_caps_text(text)
 
         # 2. "Long Name (ACR)": an acronym in parentheses right after a name defines it
@@ -455,7 +455,7 @@ class EntityGrouper:
                     owner[w] = -1 if owner.get(w, i) != i else i
         if not owner:
             return
-        text = doc.text if text is None else text
+        text = doc_text(doc) if text is None else text
         covered = bytearray(len(text))
         for e in entities:
             for s, t in e.mentions:
@@ -536,7 +536,7 @@ def entity_at(doc: Doc, start_char: int, end_char: int) -> Entity | None:
                                             entities[h[2]].type == "PERSON"))
         return entities[ei]
     # a capitalised word of exactly one person's name
-    words = {name_key(w) for w in fold(doc.text[start_char:end_char]).split() if w[:1].isupper()}
+    words = {name_key(w) for w in fold(doc_text(doc)[start_char:end_char]).split() if w[:1].isupper()}
     owners = {i for i, e in enumerate(entities) if e.type == "PERSON" and words & set(name_key(e.name).split())}
     return entities[owners.pop()] if len(owners) == 1 else None
 

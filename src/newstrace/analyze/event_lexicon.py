@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from newstrace.settings import DATA_DIR, get_settings
+from newstrace.yamlio import read_yaml
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def _split(phrase: str, pos: str) -> tuple[str, tuple[str, ...]]:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path) or {}
     except (OSError, yaml.YAMLError) as exc:
         log.warning("event lexicon %s not read: %s", path, exc)
         return {}

@@ -35,6 +35,7 @@ from spacy.tokens import Doc, Span, Token
 
 from newstrace.analyze.event_lexicon import EventLexicon, Trigger, load_lexicon
 from newstrace.analyze.event_roles import Binder, Party, children, conjuncts, subject_of
+from newstrace.analyze.names import doc_text
 from newstrace.analyze.modality import modality_of
 from newstrace.model import Event, Evidence
 
@@ -443,7 +444,7 @@ class EventCoder:
         matches = self.matches(doc)
         if not matches:
             return []
-        text = doc.text  # built from the tokens on each access: read it once
+        text = doc_text(doc)  # built from the tokens on each access: read it once
         segs = segments(doc, text)
         starts = [seg.start for seg, _p in segs]
         fit: dict[int, bool] = {}

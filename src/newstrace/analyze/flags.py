@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from newstrace.analyze.lexicons import flag_lexicons, words
+from newstrace.analyze.names import doc_text
 from newstrace.analyze.pipeline import doc_value
 from newstrace.model import Event, Flag
 
@@ -65,7 +66,7 @@ class Flagger:
             if q.kind == "anonymous" and q.speaker_span and tuple(q.speaker_span) not in seen:
                 s, e = q.speaker_span
                 if not any(f.kind == "anonymous" and f.start <= s < f.end for f in out):
-                    out.append(Flag(kind="anonymous", start=s, end=e, text=doc.text[s:e]))
+                    out.append(Flag(kind="anonymous", start=s, end=e, text=doc_text(doc)[s:e]))
                     seen.add((s, e))
         out.sort(key=lambda f: (f.start, f.end, f.kind))
         return out

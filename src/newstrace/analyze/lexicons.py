@@ -16,13 +16,14 @@ from typing import Any
 import yaml
 
 from newstrace.settings import DATA_DIR, get_settings
+from newstrace.yamlio import read_yaml
 
 log = logging.getLogger(__name__)
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
     except (OSError, yaml.YAMLError) as exc:
         log.warning("lexicon %s could not be read: %s", path, exc)
         return {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from newstrace.analyze.event_lexicon import EventLexicon
+from newstrace.analyze.names import doc_text
 
 # complement links through which a governing word colours the event below it ("denied meeting",
 # "plans to visit", "is believed to have met", "said they would unveil")
@@ -97,7 +98,7 @@ def modality_of(pred: Token, trigger: Token, sent: Span, lex: EventLexicon, text
     the Doc's text, passed in because ``Doc.text`` is rebuilt from the tokens on every access)."""
     words = [pred] if pred.i == trigger.i else [pred, trigger]
     govs = governors(pred, sent)
-    sent_text = (text if text is not None else sent.doc.text)[sent.start_char : sent.end_char]
+    sent_text = (text if text is not None else doc_text(sent.doc))[sent.start_char : sent.end_char]
     if sent_text.rstrip().rstrip("\"'\u201d\u2019)").endswith("?"):
         return "question"
     if _negated(words, govs, lex):

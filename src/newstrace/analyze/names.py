@@ -108,6 +108,11 @@ def is_latin(text: str) -> bool:
 _TEXT_KEY = ("newstrace", "text")
 
 
+def keep_text(doc, text: str) -> None:  # noqa: ANN001 - a spaCy Doc
+    """Record the text a Doc was made from, so ``doc_text`` never has to rebuild it from the tokens."""
+    doc.user_data[_TEXT_KEY] = text
+
+
 def doc_text(doc) -> str:  # noqa: ANN001 - a spaCy Doc; names.py stays free of spaCy imports
     """The text of a Doc, read once and kept in ``doc.user_data`` (``Doc.text`` joins every token each time)."""
     text = doc.user_data.get(_TEXT_KEY)

@@ -34,6 +34,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from newstrace.analyze.names import keep_text
 from newstrace.model import Analysis, Article
 from newstrace.settings import get_settings
 
@@ -158,6 +159,7 @@ def article_meta(article: Article) -> dict[str, Any]:
 def make_doc(nlp: Language, article: Article) -> Doc:
     """A tokenised Doc of the article text carrying the article's metadata in ``doc._.nt_meta``."""
     doc = nlp.make_doc(article.text)
+    keep_text(doc, article.text)  # the tokenizer is non-destructive: the Doc's text is exactly this string
     doc._.nt_meta = article_meta(article)
     return doc
 

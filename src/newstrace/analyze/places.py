@@ -65,7 +65,7 @@ def best_candidate(cands: list[Candidate], focus: Counter[str], qualifier: set[s
 
 def _qualifier(doc: Doc | str, end_char: int, g: Gazetteer) -> set[str]:
     """Countries or states named right after a toponym and a comma ("Doha, Qatar")."""
-    text = doc if isinstance(doc, str) else doc.text  # Doc.text joins every token: read it once per document
+    text = doc if isinstance(doc, str) else doc_text(doc)  # Doc.text joins every token: read it once per document
     tail = text[end_char:end_char + 40]
     m = re.match(r",\s*([A-Z][\w.\u2019' -]{1,30}?)(?=[,.;:)\n]|\s+[a-z]|$)", tail)
     if not m:
@@ -98,7 +98,7 @@ class PlaceResolver:
             # a nationality stands for its country ("Pakistani" -> Pakistan), as toponym annotation counts it
             spans = sorted((s, t) for e in entities if e.type in PLACE_LABELS or (e.type == "NORP" and e.country)
                            for s, t in e.mentions)
-            text = doc.text if text is None else text
+            text = doc_text(doc) if text is None else text
             return [(s, t, text[s:t]) for s, t in spans[:MAX_MENTIONS]]
         out: list[tuple[int, int, str]] = []
         for ent in doc.ents:

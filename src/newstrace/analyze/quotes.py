@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from newstrace.analyze.lexicons import flag_lexicons, lexicon, words
+from newstrace.analyze.names import doc_text
 from newstrace.analyze.quotemarks import Marked, find_quotes, paragraphs
 from newstrace.analyze.speakers import Speaker, entity_index, phrase_of, resolve_speaker
 from newstrace.model import Quote
@@ -109,10 +110,10 @@ class QuoteFinder:
         """The quotes of a Doc in text order, each with an id ``q1``, ``q2``, ..."""
         if not len(doc):
             return []
-        paras = paragraphs(doc.text)
+        paras = paragraphs(doc_text(doc))
         self._paras = paras
         self._para_starts = [p[0] for p in paras]
-        marked = find_quotes(doc.text, paras)[:MAX_QUOTES]
+        marked = find_quotes(doc_text(doc), paras)[:MAX_QUOTES]
         avoid = [(m.start, m.end) for m in marked]
         used: set[int] = set()
         found: list[Found] = []
@@ -134,7 +135,7 @@ class QuoteFinder:
                 speaker=sp.entity if sp else None,
                 speaker_text=sp.text if sp else None,
                 cue=f.cue.text if f.cue is not None else None,
-                text=doc.text[f.start:f.end],
+                text=doc_text(doc)[f.start:f.end],
                 start=f.start,
                 end=f.end,
                 direct=f.direct,
@@ -230,7 +231,7 @@ class QuoteFinder:
         The passage runs to the end of its paragraph and then over the following paragraphs until the outlet's
         voice comes back (``_block_end``).
         """
-        text = doc.text
+        text = doc_text(doc)
         for tok in doc:
             if tok.text != ":" or tok.i == 0:
                 continue
@@ -257,7 +258,7 @@ class QuoteFinder:
         """
         turns = []
         for s, e in self._paras:
-            m = _TURN.match(doc.text, s, e)
+            m = _TURN.match(doc_text(doc), s, e)
             if not m:
                 continue
             n_s, n_e = m.span(1)
@@ -288,7 +289,7 @@ class QuoteFinder:
         new "X wrote:" passage, that closes the article in an evaluative voice (an overclaim or exclusive cue in the
         last paragraph), or after a paragraph that ends with an ellipsis (the excerpt was cut there).
         """
-        text = doc.text
+        text = doc_text(doc)
         k = self._para_index(start)
         end = self._paras[k][1]
         names = self._speaker_names(doc, speaker)
@@ -368,7 +369,7 @@ class QuoteFinder:
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is None or not len(span):
                 continue
-            words_in = len(doc.text[m.inner_start:m.inner_end].split())
+            words_in = len(doc_text(doc)[m.inner_start:m.inner_end].split())
             p_start, p_end = self._para(m.start)
             dashed = self._dash_signature(doc, span, p_end, avoid)
             if dashed is not None:
@@ -411,7 +412,7 @@ class QuoteFinder:
     def _dash_signature(self, doc: Doc, span: Span, p_end: int,
                         avoid: list[tuple[int, int]]) -> tuple[Speaker, Span] | None:
         """A quote signed with a dash and a name ("“...” ― Jane Roe."): the dash is the cue, the name the speaker."""
-        text = doc.text
+        text = doc_text(doc)
         pos = span.end_char
         # the closing mark and the dash may share a token ("”―"), so the dash is looked for in the characters
         while pos < p_end and text[pos - 1] not in DASH_CHARS and text[pos].isspace():
@@ -446,7 +447,7 @@ class QuoteFinder:
         """
         if prev.speaker is None or prev.marked is None:
             return False
-        gap = doc.text[prev_end:m.start]
+        gap = doc_text(doc)[prev_end:m.start]
         if len(gap.split()) > 3 or "\n" in gap and self._para(m.start)[0] != m.start:
             return False
         if "\n" in gap:
@@ -605,7 +606,7 @@ class QuoteFinder:
             return None
         s, e = content.start_char, content.end_char
         # "who asked not to be named" withholds a name; it reports nothing
-        said = doc.text[verb.idx:e].casefold()
+        said = doc_text(doc)[verb.idx:e].casefold()
         if any(p in said for p in self.withheld):
             return None
         # the content is one direct quote already found: that quote is the record, not a second one

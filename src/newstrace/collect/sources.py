@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from newstrace.yamlio import load_yaml
 
 KINDS = ("auto", "feed", "sitemap")
 DEFAULT_INTERVAL = 900.0
@@ -93,7 +94,7 @@ def load_sources(path: str | Path) -> list[SourceSpec]:
     except (OSError, UnicodeDecodeError) as exc:
         raise SourcesError(f"cannot read {p}: {exc}") from exc
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise SourcesError(f"{p} is not valid YAML: {exc}") from exc
     return parse_sources(data, str(p))

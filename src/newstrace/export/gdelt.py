@@ -41,6 +41,7 @@ from newstrace.export.files import ensure_dir
 from newstrace.export.select import Item, Selection, StoryLink
 from newstrace.model import Entity, Event, Place
 from newstrace.settings import DATA_DIR
+from newstrace.yamlio import read_yaml
 
 GDELT_DIR = DATA_DIR / "gdelt"
 
@@ -101,7 +102,7 @@ def _lexicon_roots() -> dict[str, str]:
     """The type-level CAMEO codes of the event lexicon (data/events/triggers.yaml), when it states them."""
     path = DATA_DIR / "events" / "triggers.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path) or {}
     except (OSError, yaml.YAMLError):
         return {}
     out = {}

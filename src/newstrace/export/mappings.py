@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from newstrace.settings import DATA_DIR, get_settings
+from newstrace.yamlio import read_yaml
 
 
 class MappingError(ValueError):
@@ -31,10 +32,10 @@ def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 def load(section: str) -> dict[str, Any]:
     """The mapping of one export format: the shipped file with every user file's ``section`` merged over it."""
-    data = yaml.safe_load((DATA_DIR / section / "mapping.yaml").read_text(encoding="utf-8")) or {}
+    data = read_yaml(DATA_DIR / section / "mapping.yaml") or {}
     for path in get_settings().export_files:
         try:
-            user = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            user = read_yaml(path) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise MappingError(f"cannot read export mapping {path}: {exc}") from exc
         if not isinstance(user, dict):

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from newstrace.settings import DATA_DIR, get_settings
+from newstrace.yamlio import load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ class ChromeVocabulary:
 def _read(path: Path) -> dict:
     try:
         with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh) or {}
+            data = load_yaml(fh) or {}
     except (OSError, yaml.YAMLError) as exc:
         log.warning("could not read chrome vocabulary %s: %s", path, exc)
         return {}

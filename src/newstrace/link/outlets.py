@@ -18,6 +18,7 @@ import tldextract
 import yaml
 
 from newstrace.settings import DATA_DIR, get_settings
+from newstrace.yamlio import read_yaml
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def _normalise_member(value: str) -> str:
 def read_group_file(path: Path, into: OutletGroups) -> None:
     """Add the groups of one YAML file (``groups: [{name, kind, outlets: [...]}]``); a bad file is logged, skipped."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path) or {}
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         log.warning("outlet groups file %s skipped: %s", path, exc)
         return

@@ -32,6 +32,7 @@ from typing import Any, Protocol
 import yaml
 
 from newstrace.settings import DATA_DIR, get_settings
+from newstrace.yamlio import read_yaml
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def load_config() -> StoryConfig:
     modalities: set[str] | None = None
     for path in files:
         try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+            data = read_yaml(path) or {}
         except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
             log.warning("story rules file %s skipped: %s", path, exc)
             continue
