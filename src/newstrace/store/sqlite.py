@@ -45,13 +45,19 @@ class Store:
             if readonly:
                 if not Path(self.path).exists():
                     raise StoreError(f"no database at {self.path}")
-                self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=timeout,
+                uri = Path(self.path).resolve().as_uri() + "?mode=ro"  # as_uri escapes "?" and "#" in the path
+                self.conn = sqlite3.connect(uri, uri=True, timeout=timeout,
                                             check_same_thread=False)
             else:
                 self.conn = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys=ON")
-            if not readonly:
+            if readonly:
+                # SQLite opens any file lazily: read the schema now, so a file that is not a store fails here
+                tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+                if "articles" not in tables:
+                    raise sqlite3.DatabaseError("it has no articles table")
+            else:
                 self.conn.execute("PRAGMA journal_mode=WAL")
                 self.conn.execute("PRAGMA synchronous=NORMAL")
                 self.migrate()
