@@ -183,8 +183,10 @@ def claims(
     single_source: Annotated[bool, typer.Option("--single-source", help="Only claims no independent outlet confirms.")] = False,
     source: Annotated[Optional[str], typer.Option("--source", help=f"Only claims resting on this source kind ({' | '.join(SOURCE_KINDS)}).")] = None,
     verdict: Annotated[Optional[str], typer.Option("--verdict", help="Only claims of stories with this verdict.")] = None,
+    flag: Annotated[Optional[str], typer.Option("--flag", help="Only claims carrying this flag (exclusive, loaded, "
+                                                "hedge, overclaim, anonymous, ...).")] = None,
 ) -> None:
-    """List claims (coded events) with their source kind and the verdict of the story they belong to."""
+    """List claims (coded events) with their source kind, flags and the verdict of the story they belong to."""
     if source is not None and source not in SOURCE_KINDS:
         raise _usage(f"--source must be one of {', '.join(SOURCE_KINDS)}")
     if verdict is not None and verdict not in VERDICTS:
@@ -193,10 +195,19 @@ def claims(
         verdict = verdict or "single-source"
         if verdict != "single-source":
             raise _usage("--single-source and --verdict disagree")
+    if flag is not None:
+        from newstrace.analyze.lexicons import flag_lexicons
+
+        kinds = sorted({*flag_lexicons(), "anonymous"})
+        if flag not in kinds:
+            raise _usage(f"--flag must be one of {', '.join(kinds)}")
     store = open_store(db, readonly=True)
     conn = store.conn
     linked = _has_link_tables(conn)
     where, args = [], []
+    if flag:
+        where.append("EXISTS (SELECT 1 FROM json_each(v.flags) WHERE json_each.value = ?)")
+        args.append(flag)
     if source:
         where.append("coalesce(v.source_kind, 'author') = ?")
         args.append(source)
@@ -211,14 +222,16 @@ def claims(
     cols = ", m.story_id AS story, s.verdict AS verdict, s.independent_outlets AS independent_outlets" if linked else ""
     sql = (f"SELECT v.article_id AS article, a.outlet AS outlet, a.url AS url, a.published AS published, v.id AS event,"
            f" v.type AS type, v.modality AS modality, coalesce(v.source_kind, 'author') AS source_kind,"
-           f" v.source_text AS source_text, v.ev_text AS text{cols} FROM events v JOIN articles a ON a.id=v.article_id"
+           f" v.source_text AS source_text, v.flags AS flags, v.ev_text AS text{cols} FROM events v JOIN articles a ON a.id=v.article_id"
            f"{join}" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY a.seq DESC, v.ev_start LIMIT ?")
     rows = [dict(r) for r in conn.execute(sql, [*args, limit])]
+    for r in rows:
+        r["flags"] = json.loads(r["flags"] or "[]")
     if linked:
         # a claim stated only inside a passage copied from elsewhere is the origin's claim, not this article's
         voice = {(r[0], r[1]): r[2] for r in conn.execute(
             "SELECT article_id, event_id, voice_id FROM story_members WHERE voice_id IS NOT NULL AND voice_id != article_id")}
         for r in rows:
             r["voice"] = voice.get((r["article"], r["event"]), r["article"])
-    emit(rows, fmt, columns=["article", "outlet", "type", "modality", "source_kind", "verdict", "text"],
+    emit(rows, fmt, columns=["article", "outlet", "type", "modality", "source_kind", "flags", "verdict", "text"],
          widths={"text": 70, "article": 16})
