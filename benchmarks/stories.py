@@ -5,11 +5,12 @@
 Each ECB+ topic mixes documents about two real events of one kind (the ``*ecb.xml`` files report one, the
 ``*ecbplus.xml`` files the other). Every document runs through the newstrace pipeline (spaCy + the newstrace
 components); its story mention is built the way ``newstrace.link.stories`` builds event mentions: participants
-(entity names, folded), their distinctive name words, the most-mentioned place, and the content words of its text
-(weighed by inverse document frequency over the documents seen so far); documents of a topic are compared whatever
-the types of their events (one family). Documents are then assigned to stories one by one with
+(entity names, folded), their distinctive name words, the most-mentioned place (without its country: a document
+names places in several countries), and the counts of the content words of its text; documents of a topic are
+compared whatever the types of their events (one family). Each topic arrives as one batch: its documents' words are
+counted into the index's document frequencies, then the documents are assigned to stories one by one with
 ``link.stories.assign`` (blocking keys, compatibility checks, score, threshold from the shipped data), as
-``link_store`` does for new articles.
+``link_stories`` does for each batch of new articles.
 
 Scores: B-cubed and pairwise precision/recall/F1 over each topic's documents, micro-averaged over documents
 (B-cubed) and pairs (pairwise). Baselines in the same run: TF-IDF cosine over the documents' words (a) with the
@@ -30,8 +31,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from newstrace.link.stories import (MemoryIndex, Mention, assign, content_words, load_config, name_key, name_tokens,
-                                    stop_words)
+from newstrace.link.stories import (MemoryIndex, Mention, assign, load_config, name_key, name_tokens, stop_words,
+                                    word_counts)
 
 NO_SPACE_BEFORE = {".", ",", ":", ";", "!", "?", "%", ")", "]", "'s", "n't", "''", "'", "'re", "'ve", "'ll", "'d", "'m"}
 NO_SPACE_AFTER = {"(", "[", "$", "``"}
@@ -102,19 +103,21 @@ def document_mention(doc: Document, an, cfg) -> Mention:  # noqa: ANN001 - Analy
     tokens = frozenset().union(*(name_tokens(names[k], cfg.name_stopwords) for k in keys)) if keys else frozenset()
     places = Counter()
     pname = {}
-    pcountry = {}
     for p in an.places:
         key = f"g:{p.geonameid}" if p.geonameid else name_key(p.name)
         places[key] += len(p.mentions)
-        pname[key], pcountry[key] = p.name, p.country
+        pname[key] = p.name
     place = places.most_common(1)[0][0] if places else None
     types = Counter(ev.type for ev in an.events)
+    counts = word_counts(doc.text)
     family = cfg.family(types.most_common(1)[0][0]) if types else "NONE"
     return Mention(
         article_id=doc.name, event_id="doc", type=types.most_common(1)[0][0] if types else "NONE", family=family,
         actors=frozenset(keys), names=names, tokens=tokens, countries=frozenset(countries),
-        place=place, place_name=pname.get(place), place_country=pcountry.get(place),
-        words=content_words(doc.text),
+        # no place country: a document names places in several countries, and the country of its most-named
+        # place is too weak a guess to veto a story the way an event's own place does
+        place=place, place_name=pname.get(place),
+        words=frozenset(counts), counts=dict(counts),
     )
 
 
@@ -125,11 +128,14 @@ def cluster_system(docs: list[Document], analyses: list, cfg) -> dict[str, str]:
     for i, d in enumerate(docs):
         by_topic[d.topic].append(i)
     for topic, idx in by_topic.items():
-        index = MemoryIndex(weigh_words=True)
-        for i in idx:
-            m = document_mention(docs[i], analyses[i], cfg)
+        index = MemoryIndex()
+        mentions = [document_mention(docs[i], analyses[i], cfg) for i in idx]
+        for m in mentions:
             # documents are compared across type families: a topic's documents are of one kind already
             m.family = m.type = "DOC"
+        # the topic arrives as one batch: its words count in the IDF before it is assigned, as in link_stories
+        index.observe(mentions)
+        for i, m in zip(idx, mentions):
             out[docs[i].name] = f"{topic}:{assign(m, index, cfg)}"
     return out
 

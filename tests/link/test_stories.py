@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from newstrace.link import link_store
-from newstrace.link.stories import (MemoryIndex, Mention, assign, blocking_keys, content_words, load_config,
-                                    pair_score, targets_conflict)
+from newstrace.link.stories import (MemoryIndex, Mention, SQLiteStoryIndex, assign, blocking_keys, content_words,
+                                    evidence, load_config, pair_score, targets_conflict, text_similarity,
+                                    word_counts)
 from newstrace.store.sqlite import Store
 
 from .link_builders import last_seq, store_docs
@@ -87,3 +88,55 @@ def test_stories_in_the_store_and_incrementally(tmp_path):
         assert members[(ids[6], "v1")] != visit  # the secret meeting did not
         assert members[(ids[7], "v1")] == members[(ids[8], "v1")]  # shelling and its denial
         assert store.conn.execute("SELECT count(*) FROM stories").fetchone()[0] == n_before + 2
+
+
+def _long(aid: str, text: str) -> Mention:
+    counts = word_counts(text)
+    return Mention(aid, "doc", "DOC", "DOC", words=frozenset(counts), counts=dict(counts))
+
+
+def test_rare_words_and_repeated_words_weigh_more():
+    idx = MemoryIndex()
+    a = _long("a", "Flooding closed the harbour road; the harbour stays shut, officials said.")
+    b = _long("b", "The harbour is shut after flooding, officials said.")
+    c = _long("c", "Officials said the budget vote was delayed.")
+    idx.observe([a, b, c, _long("d", "Officials said the talks went on."), _long("e", "Officials said little.")])
+    assert a.counts["harbour"] == 2
+    # "officials said" is everywhere: with corpus IDF it no longer makes a and c look alike
+    assert text_similarity(a, c, idx.idf) < 0.5 * text_similarity(a, c)
+    assert text_similarity(a, b, idx.idf) > 3 * text_similarity(a, c, idx.idf)
+
+
+def test_same_wording_is_relative_to_length():
+    cfg = load_config()
+    short_a, short_b = _long("a", "Valdis met the council in Lakemont"), _long("b", "Valdis met council in Lakemont")
+    assert evidence(short_a, short_b, cfg).text == 1.0
+    # two long reports of one event share a smaller part of their words: a lower cosine counts as much
+    words = [f"zq{a}{b}" for a in "abcdefghij" for b in "abcdefghij"]  # 100 made-up words
+    filler_a, filler_b = " ".join(words[:60]), " ".join(words[40:])
+    long_a, long_b = _long("a", filler_a), _long("b", filler_b)
+    cos = text_similarity(long_a, long_b)
+    assert cos < 0.4 and evidence(long_a, long_b, cfg).text > 2 * cos
+    # two events of one article share its wording whatever happened: that is no evidence
+    assert evidence(short_a, _long("a", "Valdis met the council in Lakemont"), cfg).text == 0.0
+
+
+def test_corpus_word_counts_are_kept_in_the_store_and_grow_incrementally(tmp_path):
+    docs = corpus()
+    with Store(tmp_path / "t.db") as store:
+        store_docs(store, docs[:6])
+        link_store(store, 0)
+        df = dict(store.conn.execute("SELECT word, df FROM story_words"))
+        members = store.conn.execute("SELECT count(*) FROM story_members").fetchone()[0]
+        assert df[""] == members > 0
+        assert df["lakemont"] >= 2 and all(0 < v <= df[""] for v in df.values())
+        mark = last_seq(store)
+        store_docs(store, docs[6:])
+        link_store(store, mark)
+        after = dict(store.conn.execute("SELECT word, df FROM story_words"))
+        assert after[""] == store.conn.execute("SELECT count(*) FROM story_members").fetchone()[0] > df[""]
+        assert all(after[w] >= n for w, n in df.items())
+        index = SQLiteStoryIndex(store.conn)
+        assert index.seen == after[""] and index.idf_of("lakemont") < index.idf_of("zzzunseen")
+        link_store(store, 0)  # a full relink counts from scratch, not on top
+        assert dict(store.conn.execute("SELECT word, df FROM story_words")) == after

@@ -24,7 +24,7 @@ from newstrace.store.sqlite import Store
 log = logging.getLogger(__name__)
 
 CACHE_KIB = 256 * 1024  # SQLite page cache while linking (KiB)
-DERIVED_TABLES = ("reuse_links", "reuse_passages", "reuse_signatures", "reuse_bands", "story_keys",
+DERIVED_TABLES = ("reuse_links", "reuse_passages", "reuse_signatures", "reuse_bands", "story_keys", "story_words",
                   "story_reports", "story_members", "stories", "link_articles")
 
 

@@ -7,9 +7,13 @@ does not contradict, its established targets do not contradict, and a score over
 evidence wording and event mode reaches the threshold. Assignment is greedy and incremental: a new mention joins the
 best story or founds one, so adding articles never recomputes the corpus.
 
+Evidence wording is compared as vectors of words weighed by log term frequency and by inverse document frequency
+over the store's story mentions; those document frequencies live in the store (``story_words``) and each batch of
+new mentions is counted in before it is assigned, so the weights follow the corpus without recomputing it.
+
 The decision works on ``Mention`` objects and a ``StoryIndex``; ``MemoryIndex`` keeps stories in memory (used by
 ``benchmarks/stories.py``), ``SQLiteStoryIndex`` keeps them in the store's ``stories``/``story_members``/
-``story_keys`` tables.
+``story_keys``/``story_words`` tables.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ log = logging.getLogger(__name__)
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 MAX_MEMBERS_COMPARED = 40  # a story is judged on its first members; bounded cost per mention
 MAX_CANDIDATE_STORIES = 50
+MAX_CACHED_WORDS = 200_000  # document frequencies kept in memory while linking
+DEFAULT_WEIGHTS = {"participants": 0.35, "text": 0.25, "place": 0.15, "date": 0.1, "type": 0.15}
 
 
 # -- configuration (data) -------------------------------------------------------------------------------------------
@@ -52,6 +58,9 @@ class StoryConfig:
     threshold: float
     name_stopwords: frozenset[str]
     modalities: frozenset[str] = frozenset({"asserted", "negated"})
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    text_core: float = 1.5  # same wording: a cosine of text_core / sqrt(words), at most 1
+    text_alone: float = 0.6  # the text evidence that links mentions sharing nobody and no place
 
     def family(self, event_type: str) -> str:
         """The family of a PLOVER type; a type no family lists is its own family."""
@@ -64,6 +73,8 @@ def load_config() -> StoryConfig:
     files: list[Path] = [DATA_DIR / "link" / "stories.yaml", *get_settings().lexicon_files]
     families: dict[str, str] = {}
     window, threshold, stop = 7, 0.4, set()
+    weights = dict(DEFAULT_WEIGHTS)
+    text_core, text_alone = 1.5, 0.6
     modalities: set[str] | None = None
     for path in files:
         try:
@@ -78,11 +89,14 @@ def load_config() -> StoryConfig:
                 families[str(t).upper()] = str(fam)
         window = int(data.get("story_window_days", window))
         threshold = float(data.get("story_threshold", threshold))
+        weights.update({str(k): float(v) for k, v in (data.get("story_weights") or {}).items() if k in weights})
+        text_core = float(data.get("story_text_core", text_core))
+        text_alone = float(data.get("story_text_alone", text_alone))
         stop.update(str(w).casefold() for w in data.get("name_stopwords") or [])
         if data.get("story_modalities"):
             modalities = {str(m) for m in data["story_modalities"]}
-    return StoryConfig(families, window, threshold, frozenset(stop),
-                       frozenset(modalities or {"asserted", "negated"}))
+    return StoryConfig(families, window, threshold, frozenset(stop), frozenset(modalities or {"asserted", "negated"}),
+                       weights, text_core, text_alone)
 
 
 # -- text helpers ---------------------------------------------------------------------------------------------------
@@ -106,16 +120,21 @@ def stem(word: str) -> str:
     return word
 
 
-def content_words(text: str | None) -> frozenset[str]:
-    """The stemmed content words of a sentence (stop words and one-letter words dropped)."""
+def word_counts(text: str | None) -> Counter[str]:
+    """How often each stemmed content word occurs in a text (stop words and words under three letters dropped)."""
+    out: Counter[str] = Counter()
     if not text:
-        return frozenset()
-    out = set()
+        return out
     stop = stop_words()
     for w in WORD.findall(text.casefold()):
         if len(w) > 2 and w not in stop:
-            out.add(stem(w))
-    return frozenset(out)
+            out[stem(w)] += 1
+    return out
+
+
+def content_words(text: str | None) -> frozenset[str]:
+    """The stemmed content words of a sentence (stop words and words under three letters dropped)."""
+    return frozenset(word_counts(text))
 
 
 def name_key(name: str | None) -> str | None:
@@ -169,6 +188,7 @@ class Mention:
     place_country: str | None = None
     date: date | None = None
     words: frozenset[str] = frozenset()
+    counts: dict[str, int] = field(default_factory=dict)  # word -> occurrences, for long mentions; else each once
     modality: str = "asserted"
     seq: int = 0
     published: str | None = None
@@ -206,15 +226,21 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def _cosine(a: frozenset[str], b: frozenset[str], idf: Callable[[str], float] | None = None) -> float:
-    """Cosine of two word sets; with ``idf``, words weigh by their rarity (a shared name says more than "said")."""
-    if not a or not b:
+def text_vector(m: Mention, idf: Callable[[str], float] | None = None) -> dict[str, float]:
+    """The mention's words weighed by log term frequency (1 + ln tf) and, with ``idf``, by their rarity."""
+    counts = m.counts or dict.fromkeys(m.words, 1)
+    return {w: (1.0 + math.log(c)) * (idf(w) if idf else 1.0) for w, c in counts.items()}
+
+
+def text_similarity(m: Mention, x: Mention, idf: Callable[[str], float] | None = None) -> float:
+    """Cosine of two mentions' word vectors: a shared rare word says more than a shared "said"."""
+    a, b = text_vector(m, idf), text_vector(x, idf)
+    if len(a) > len(b):
+        a, b = b, a
+    num = sum(v * b[w] for w, v in a.items() if w in b)
+    if not num:
         return 0.0
-    if idf is None:
-        return len(a & b) / math.sqrt(len(a) * len(b))
-    num = sum(idf(w) ** 2 for w in a & b)
-    den = math.sqrt(sum(idf(w) ** 2 for w in a) * sum(idf(w) ** 2 for w in b))
-    return num / den if den else 0.0
+    return num / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
 
 
 def incompatible(m: Mention, x: Mention, cfg: StoryConfig) -> bool:
@@ -263,14 +289,30 @@ def _tokens_of(m: Mention, key: str) -> frozenset[str]:
     return name_tokens(m.names.get(key), load_config().name_stopwords)
 
 
-def pair_score(m: Mention, x: Mention, cfg: StoryConfig, idf: Callable[[str], float] | None = None) -> float:
-    """How strongly two compatible mentions look like one event (0..1).
+@dataclass(frozen=True)
+class Evidence:
+    """What two mentions share, each part 0..1: participants, wording, place, date and event type."""
 
-    Participants weigh most (the same canonical actor, else shared name words, else shared countries), then the
-    wording of the evidence sentences, the place, the date and the event mode.
+    participants: float
+    text: float
+    place: float
+    date: float
+    type: float
+
+
+def evidence(m: Mention, x: Mention, cfg: StoryConfig, idf: Callable[[str], float] | None = None) -> Evidence:
+    """The evidence that two mentions report one event.
+
+    participants: the same canonical actor or name, else shared name words (0.8), else a shared phrase such as
+    "the two sides" (0.5), else shared countries (0.5); place: the same place (1) or country (0.5); date: the same
+    day (1), a day apart (0.6), further (0.3); type: the same type and mode (1), the same type (0.5); text: the
+    cosine of the evidence words (weighed by log term frequency and corpus IDF) over the cosine that counts as the
+    same wording. Two reports of one event share a core of words that grows about as the square root of their
+    length while the rest of their words differ, so that cosine falls with length: ``text_core / sqrt(n)`` for
+    mentions of n distinct words (geometric mean), at most 1; about 0.5 for a sentence, 0.15 for a news story.
+    Two mentions of one article share its wording whatever their events, so there the text counts nothing.
     """
     named = _overlap(named_keys(m.participants), named_keys(x.participants))
-    # a shared phrase ("the two sides") is weaker evidence than a shared named participant
     phrase = 0.5 * _overlap(m.participants - named_keys(m.participants), x.participants - named_keys(x.participants))
     part = max(named, phrase, 0.8 * _overlap(m.tokens, x.tokens), 0.5 * _overlap(m.countries, x.countries))
     if m.place and x.place and m.place == x.place:
@@ -283,13 +325,31 @@ def pair_score(m: Mention, x: Mention, cfg: StoryConfig, idf: Callable[[str], fl
     if m.date and x.date:
         gap = abs((m.date - x.date).days)
         when = 1.0 if gap == 0 else 0.6 if gap <= 1 else 0.3
-    text = _cosine(m.words, x.words, idf)
     same = 1.0 if (m.type == x.type and (m.mode or "") == (x.mode or "")) else 0.5 if m.type == x.type else 0.0
-    if part == 0.0 and place < 1.0 and text < 0.35:
-        return 0.0  # nobody and no place in common, different words: nothing says this is the same event
-    if m.type != x.type and text < 0.35:
-        return 0.0  # a neighbouring type ("agreed" for "met") needs the same wording to be the same event
-    return 0.35 * part + 0.25 * min(1.0, text / 0.6) + 0.15 * place + 0.1 * when + 0.15 * same
+    text = 0.0
+    if m.article_id != x.article_id and m.words and x.words:
+        full = min(1.0, cfg.text_core / math.sqrt(math.sqrt(len(m.words) * len(x.words))))
+        text = min(1.0, text_similarity(m, x, idf) / full)
+    return Evidence(part, text, place, when, same)
+
+
+def weigh(ev: Evidence, cfg: StoryConfig) -> float:
+    """The score of the evidence (0..1): its weighted mean (weights from the story rules).
+
+    Gates: with nobody and no place in common, or with neighbouring types ("agreed" for "met"), only wording as
+    similar as ``text_alone`` can make two mentions one event.
+    """
+    w = cfg.weights
+    if ev.text < cfg.text_alone and (ev.type == 0.0 or (ev.participants == 0.0 and ev.place < 1.0)):
+        return 0.0
+    total = (w["participants"] * ev.participants + w["text"] * ev.text
+             + w["place"] * ev.place + w["date"] * ev.date + w["type"] * ev.type)
+    return total / (sum(w.values()) or 1.0)
+
+
+def pair_score(m: Mention, x: Mention, cfg: StoryConfig, idf: Callable[[str], float] | None = None) -> float:
+    """How strongly two compatible mentions look like one event (0..1)."""
+    return weigh(evidence(m, x, cfg, idf), cfg)
 
 
 def story_score(m: Mention, members: Sequence[Mention], cfg: StoryConfig,
@@ -311,6 +371,11 @@ class StoryIndex(Protocol):
     def candidates(self, keys: set[str], m: Mention) -> list[str]: ...
     def members(self, story_id: str) -> list[Mention]: ...
     def add(self, story_id: str | None, m: Mention, keys: set[str], score: float) -> str: ...
+
+
+def idf_value(mentions: int, df: int) -> float:
+    """Smoothed inverse document frequency of a word found in ``df`` of ``mentions`` mentions."""
+    return math.log((1 + mentions) / (1 + df))
 
 
 def story_id_for(m: Mention) -> str:
@@ -335,20 +400,28 @@ def assign(m: Mention, index: StoryIndex, cfg: StoryConfig | None = None) -> str
 
 @dataclass
 class MemoryIndex:
-    """Stories kept in memory: for benchmarks, tests and one-off groupings."""
+    """Stories kept in memory: for benchmarks, tests and one-off groupings.
+
+    Evidence words weigh by their inverse document frequency over the mentions ``observe`` was given (a batch is
+    observed before it is assigned, as ``link_stories`` does); before any, words weigh alike.
+    """
 
     by_key: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     stories: dict[str, list[Mention]] = field(default_factory=dict)
-    weigh_words: bool = False  # weigh evidence words by inverse document frequency over the mentions seen
     df: Counter[str] = field(default_factory=Counter)
     seen: int = 0
 
+    def observe(self, mentions: Iterable[Mention]) -> None:
+        for m in mentions:
+            self.df.update(m.words)
+            self.seen += 1
+
     def idf_of(self, word: str) -> float:
-        return math.log((2 + self.seen) / (1 + self.df[word]))
+        return idf_value(self.seen, self.df[word])
 
     @property
     def idf(self) -> Callable[[str], float] | None:
-        return self.idf_of if self.weigh_words else None
+        return self.idf_of if self.seen else None
 
     def candidates(self, keys: set[str], m: Mention) -> list[str]:
         hits: Counter[str] = Counter()
@@ -362,8 +435,6 @@ class MemoryIndex:
     def add(self, story_id: str | None, m: Mention, keys: set[str], score: float) -> str:
         sid = story_id or story_id_for(m)
         self.stories.setdefault(sid, []).append(m)
-        self.df.update(m.words)
-        self.seen += 1
         for k in keys:
             self.by_key[k].add(sid)
         return sid
@@ -440,12 +511,13 @@ def _mention(r: sqlite3.Row, ents: dict, places: dict, cfg: StoryConfig) -> Ment
     if prow is not None:
         place_key = f"g:{prow['geonameid']}" if prow["geonameid"] else name_key(prow["name"])
         place_name, place_country = prow["name"], _country(prow["country"])
+    counts = word_counts(r["ev_text"])
     return Mention(
         article_id=aid, event_id=r["id"], type=r["type"], family=cfg.family(r["type"]), mode=r["mode"],
         actors=frozenset(actors), targets=frozenset(targets), names=names, tokens=tokens,
         countries=frozenset(countries), target_countries=frozenset(tcountries), place=place_key,
         place_name=place_name, place_country=place_country,
-        date=to_date(r["date"]) or to_date(r["a_published"]), words=content_words(r["ev_text"]),
+        date=to_date(r["date"]) or to_date(r["a_published"]), words=frozenset(counts), counts=dict(counts),
         modality=r["modality"] or "asserted", seq=r["a_seq"], published=r["a_published"], ev_start=r["ev_start"],
         ev_end=r["ev_end"], evidence=r["ev_text"], source_kind=r["source_kind"],
     )
@@ -459,6 +531,44 @@ class SQLiteStoryIndex:
         self.cfg = cfg or load_config()
         self._members: dict[str, list[Mention]] = {}
         self.touched: set[str] = set()
+        self._df: dict[str, int] = {}  # document frequencies read so far, kept equal to the table's
+        self.seen = self._count("")
+
+    def _count(self, word: str) -> int:
+        row = self.conn.execute("SELECT df FROM story_words WHERE word=?", (word,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def observe(self, mentions: Sequence[Mention]) -> None:
+        """Count a batch of mentions' words into the store's document frequencies (``story_words``)."""
+        df: Counter[str] = Counter()
+        for m in mentions:
+            df.update(m.words)
+        df[""] = len(mentions)
+        self.conn.executemany("INSERT INTO story_words(word, df) VALUES (?, ?)"
+                              " ON CONFLICT(word) DO UPDATE SET df = df + excluded.df", sorted(df.items()))
+        self.seen = self._count("")
+        if len(self._df) > MAX_CACHED_WORDS:
+            self._df.clear()  # bounded memory over a long run: words are read again when needed
+        for w in self._df.keys() & df.keys():
+            self._df[w] += df[w]
+
+    def prefetch(self, mentions: Iterable[Mention]) -> None:
+        """Read the document frequencies of these mentions' words in a few queries."""
+        words = sorted({w for m in mentions for w in m.words} - self._df.keys())
+        for i in range(0, len(words), 400):
+            chunk = words[i : i + 400]
+            self._df.update(dict.fromkeys(chunk, 0))
+            self._df.update(self.conn.execute(
+                f"SELECT word, df FROM story_words WHERE word IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+
+    def idf_of(self, word: str) -> float:
+        if word not in self._df:
+            self._df[word] = self._count(word)
+        return idf_value(self.seen, self._df[word])
+
+    @property
+    def idf(self) -> Callable[[str], float] | None:
+        return self.idf_of if self.seen else None
 
     def candidates(self, keys: set[str], m: Mention) -> list[str]:
         if not keys:
@@ -485,6 +595,7 @@ class SQLiteStoryIndex:
                 (story_id, MAX_MEMBERS_COMPARED)).fetchall()
             wanted = {(r[0], r[1]) for r in refs}
             self._members[story_id] = load_mentions(self.conn, [r[0] for r in refs], self.cfg, only=wanted)
+            self.prefetch(self._members[story_id])
         return self._members[story_id]
 
     def add(self, story_id: str | None, m: Mention, keys: set[str], score: float) -> str:
@@ -516,6 +627,9 @@ def link_stories(conn: sqlite3.Connection, article_ids: Sequence[str], cfg: Stor
         # only what an article states happened (or denies) is a report: predictions and hypotheses are not
         mentions = [m for m in load_mentions(conn, article_ids[i : i + 200], cfg) if m.modality in cfg.modalities]
         mentions.sort(key=lambda m: (m.seq, m.ev_start or 0))
+        # the batch's words count in the corpus statistics before it is assigned (as the rest of the store's do)
+        index.observe(mentions)
+        index.prefetch(mentions)
         for m in mentions:
             assign(m, index, cfg)
     return index.touched
