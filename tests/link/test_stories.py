@@ -6,8 +6,8 @@ from datetime import date
 
 from newstrace.link import link_store
 from newstrace.link.stories import (MemoryIndex, Mention, SQLiteStoryIndex, assign, blocking_keys, content_words,
-                                    evidence, load_config, pair_score, targets_conflict, text_similarity,
-                                    word_counts)
+                                    evidence, load_config, load_mentions, pair_score, targets_conflict,
+                                    text_similarity, word_counts)
 from newstrace.store.sqlite import Store
 
 from .link_builders import last_seq, store_docs
@@ -140,3 +140,21 @@ def test_corpus_word_counts_are_kept_in_the_store_and_grow_incrementally(tmp_pat
         assert index.seen == after[""] and index.idf_of("lakemont") < index.idf_of("zzzunseen")
         link_store(store, 0)  # a full relink counts from scratch, not on top
         assert dict(store.conn.execute("SELECT word, df FROM story_words")) == after
+
+
+def test_a_shared_phrase_actor_does_not_make_one_story(tmp_path):
+    from .link_builders import Doc, Ev
+
+    texts = ["The two sides discussed fishing quotas for the northern lakes on Monday.",
+             "The two sides met again on Monday to haggle over the price of winter grain shipments."]
+    docs = [Doc(t, url=f"https://outlet{i}.example/a", published="2031-03-03",
+                events=[Ev(t, "CONSULT", actor="the two sides")]) for i, t in enumerate(texts)]
+    with Store(tmp_path / "t.db") as store:
+        ids = store_docs(store, docs)
+        # no entity behind "the two sides": the event knows its actor only as a phrase
+        store.conn.execute("UPDATE events SET actor=NULL")
+        link_store(store, 0)
+        stories = {r[0] for r in store.conn.execute("SELECT story_id FROM story_members")}
+        assert len(stories) == 2
+        a, b = (load_mentions(store.conn, [i])[0] for i in ids)
+        assert a.participants == b.participants == {"x:two sides"} and not a.tokens

@@ -505,7 +505,10 @@ def _mention(r: sqlite3.Row, ents: dict, places: dict, cfg: StoryConfig) -> Ment
             countries.add(ctry)
             if is_target:
                 tcountries.add(ctry)
-    tokens = frozenset().union(*(name_tokens(n, cfg.name_stopwords) for n in names.values())) if names else frozenset()
+    # name words come from named participants only: the words of a phrase ("the two sides", "the movement") are
+    # common words, and two unrelated reports sharing one would otherwise look like reports of one actor
+    named = [n for k, n in names.items() if not k.startswith("x:")]
+    tokens = frozenset().union(*(name_tokens(n, cfg.name_stopwords) for n in named))
     place_key = place_name = place_country = None
     prow = places.get((aid, r["place"])) if r["place"] else None
     if prow is not None:
