@@ -142,6 +142,26 @@ def test_user_dictionary_file_adds_an_actor(tmp_path, nlp):
     assert len(vlf) == 1 and vlf[0].country == "COL" and vlf[0].sector == "REB"
 
 
+def test_country_read_from_a_name():
+    d = load_dictionary()
+    # demonyms of the generated table written "Bosnian,Herzegovinian" are two demonyms
+    assert d.country_of("Bosnian") == d.country_of("Herzegovinian") == "BIH"
+    assert d.country_of("Palestinian") == "PSE" and d.country_of("Serbs") == "SRB"
+    cases = [
+        ("Vladimir Putin", "PERSON", "RUS"), ("Putin", "PERSON", "RUS"),  # listed people, by surname too
+        ("Gamal Mubarak", "PERSON", "EGY"),  # a listed distinctive surname ends the name
+        ("Sri Lanka", "PERSON", "LKA"),  # a country the model took for a person
+        ("Bosnian Serbs", "NORP", "BIH"), ("Iraqi Kurds", "NORP", "IRQ"),
+        ("Kenya Anti-Corruption Commission", "ORG", "KEN"), ("Radical French", "ORG", "FRA"),
+        ("South Lebanon", "GPE", "LBN"), ("Montenegro province", "GPE", "MNE"),
+        ("Indian Ocean", "LOC", None),  # a sea is not a part of India
+        ("United Nations", "ORG", None),  # an international actor has no country
+        ("Tamsin Oakridge", "PERSON", None),
+    ]
+    for name, etype, iso in cases:
+        assert d.country_in_name(name, etype) == iso, (name, etype)
+
+
 # -- bad input ---------------------------------------------------------------------------------------------------
 
 

@@ -164,6 +164,50 @@ def test_idioms_and_publications_are_not_events(nlp):
     assert not _events(nlp, "The ministry released a statement on Tuesday.")
 
 
+# -- the countries of the parties ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, trigger, actor, target", [
+    # a listed head of state known by surname alone; a demonym before a role noun
+    ("Putin met the Finnish president in Helsinki on Monday.", "met", "RUS", "FIN"),
+    # demonyms of peoples ("Palestinian", "Bosnian Serbs") and a country the small model tags as a person
+    ("Palestinian negotiators rejected the proposal.", "rejected", "PSE", None),
+    ("Bosnian Serbs shelled a convoy near the town.", "shelled", "BIH", None),
+    ("Sri Lanka expelled two Norwegian diplomats.", "expelled", "LKA", "NOR"),
+    # a participle's agent owns the noun it modifies
+    ("Dutch prosecutors opened an investigation into abuses committed by Belgian soldiers.", "investigation",
+     "NLD", "BEL"),
+    # a date after "on" does not hide the partner of the suspended thing
+    ("Spain announced a suspension of air links with Venezuela on Monday.", "suspension", "ESP", "VEN"),
+    # "is opposed to": a stance of the subject, which the small model hangs on the auxiliary
+    ("Chile is opposed to Peruvian mediation in talks with Bolivia.", "opposed", "CHL", "PER"),
+    # whom an act answers, in a stance phrase
+    ("Thousands of people blocked roads in Lima in defiance of Chilean authorities.", "blocked", None, "CHL"),
+])
+def test_party_countries(nlp, text, trigger, actor, target):
+    ev = _one(_events(nlp, text), trigger)
+    if actor:
+        assert ev.actor_country == actor, (ev.actor_text, ev.actor_country)
+    if target:
+        assert ev.target_country == target, (ev.target_text, ev.target_country)
+
+
+def test_unnamed_parties_take_the_country_where_or_of_the_actor(nlp):
+    # a domestic act on an unnamed thing: the place it happens, else the actor's own country
+    ev = _one(_events(nlp, "Kenyan inmates rioted on Sunday at a prison in southern Uganda."), "rioted")
+    assert (ev.actor_country, ev.target_country) == ("KEN", "UGA")
+    ev = _one(_events(nlp, "Kenya's government lifted a curfew on Monday."), "lifted")
+    assert (ev.actor_country, ev.target_country) == ("KEN", "KEN")
+    ev = _one(_events(nlp, "Rebels attacked a police post in Montenegro province."), "attacked")
+    assert (ev.actor_country, ev.target_country) == ("MNE", "MNE")
+    # "ethnic Hungarians" are a people: they are coded where they act, not as Hungary
+    ev = _one(_events(nlp, "Hundreds of ethnic Hungarians demonstrated in Romania on Sunday."), "demonstrated")
+    assert ev.actor_country == "ROU"
+    # what a party is for or against is not its country
+    ev = _one(_events(nlp, "A well-known anti-Iran writer was killed in a bomb blast in a district of western "
+                           "Kabul."), "killed")
+    assert ev.target_country == "AFG"
+
+
 # -- bad input ------------------------------------------------------------------------------------------------------
 
 def test_bad_input_no_crash_no_wrong_events(nlp):

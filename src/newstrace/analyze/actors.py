@@ -21,6 +21,11 @@ from newstrace.yamlio import read_yaml
 
 log = logging.getLogger(__name__)
 ACTORS_DIR = DATA_DIR / "actors"
+# words that, before a country's name, name a part of it ("South Lebanon", "northern Iraq")
+DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+              "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern", "southeastern",
+              "southwestern", "upper", "lower"}
+ADMIN_WORDS = {"province", "region", "state", "district", "county", "republic", "territory", "territories"}
 
 
 @dataclass
@@ -94,6 +99,47 @@ class ActorDictionary:
                 return " ".join(words[n:]), iso
         return name, None
 
+    def country_in_name(self, name: str, etype: str = "") -> str | None:
+        """The country a name belongs to when the entity layer gave it none, from the name alone.
+
+        A dictionary actor gives its own country (None for an international one). Otherwise the whole name may
+        be a country or demonym the model tagged as something else ("Sri Lanka" as PERSON, "Bosnian Serbs"); a
+        person's name may end in the distinctive surname of a listed person ("Vladimir Putin", "Hafez al-Assad");
+        a group's or organisation's name may start with a country or demonym ("Bosnian Serb leaders") or hold one
+        ("Kenya Anti-Corruption Commission", "Radical French farmers"); a region may be a direction of a country
+        ("South Lebanon").
+        """
+        idx = self.actor_index(name)
+        if idx is not None:
+            return self.actors[idx].country
+        key = name_key(name)
+        iso = self.country_by_key.get(key) or self.demonym_by_key.get(key)
+        if iso or not key:
+            return iso
+        words = name.split()
+        if etype == "PERSON":
+            if len(words) > 1:
+                idx = self.actor_by_key.get(name_key(words[-1]))
+                if idx is not None and self.actors[idx].type == "PERSON":
+                    return self.actors[idx].country
+            return None
+        if etype in ("GPE", "LOC"):
+            # "South Lebanon", "northern Iraq", "Montenegro province": only a direction or an administrative word
+            # around a country's name names a part of it
+            rest = [w for w in words if name_key(w) not in DIRECTIONS and name_key(w) not in ADMIN_WORDS]
+            return self.country_by_key.get(name_key(" ".join(rest))) if len(rest) < len(words) else None
+        iso = self.strip_nationality(name)[1]
+        if iso:
+            return iso
+        caps = [w for w in words if w[:1].isupper()]
+        for n in (3, 2, 1):
+            for i in range(len(caps) - n + 1):
+                k = name_key(" ".join(caps[i : i + n]))
+                iso = self.country_by_key.get(k) or self.demonym_by_key.get(k)
+                if iso:
+                    return iso
+        return None
+
     def actor_index(self, text: str) -> int | None:
         """The index of the dictionary organisation a mention names: acronyms match exactly, other names by key."""
         bare = text.strip()
@@ -109,7 +155,8 @@ class ActorDictionary:
 
 
 def _split(value: str) -> list[str]:
-    return [v for v in (value or "").split("|") if v]
+    # the generated table separates values with "|"; a few demonyms come as "Bosnian,Herzegovinian"
+    return [v.strip() for v in (value or "").replace(",", "|").split("|") if v.strip()]
 
 
 def _read_countries(path: Path, d: ActorDictionary) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from newstrace.analyze.actors import get_dictionary
+
 # the order in which a phrase's named modifiers stand for it: the person or organisation before the country
 TYPE_RANK = {"PERSON": 0, "ORG": 1, "NORP": 2, "GPE": 3, "LOC": 4, "FAC": 5}
 SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
@@ -29,7 +31,9 @@ MAX_CONJUNCTS = 6
 PHRASE_PREPS = ("of", "by", "from")
 # and, for the country a phrase is about, where it is and whom it is for or against ("opposition groups in
 # Zimbabwe", "further action against Russia")
-COUNTRY_PREPS = (*PHRASE_PREPS, "in", "for", "against", "on", "with", "to")
+COUNTRY_PREPS = (*PHRASE_PREPS, "in", "for", "against", "on", "with", "to", "between", "among")
+COUNTRY_DEPTH = 3  # noun levels looked into for a party's country (a preposition adds none)
+STANCE_PREFIXES = ("anti-", "pro-")
 
 
 def _optional(module: str, name: str) -> Callable[..., Any] | None:
@@ -47,6 +51,7 @@ class Party:
     text: str
     entity: str | None
     country: str | None = None
+    ethnic: bool = False  # "ethnic Albanians": a people, whose country is where they are
 
 
 class Binder:
@@ -61,10 +66,12 @@ class Binder:
         self.entity_type: dict[str, str] = {}
         self.entity_country: dict[str, str | None] = {}
         self.entity_sector: dict[str, str | None] = {}
+        self.d = get_dictionary()
         for ent in doc._.nt_entities or []:
-            self.entity_type[ent.id] = getattr(ent, "type", "") or ""
-            self.entity_country[ent.id] = getattr(ent, "country", None)
-            self.entity_sector[ent.id] = getattr(ent, "sector", None)
+            etype = getattr(ent, "type", "") or ""
+            self.entity_type[ent.id] = etype
+            self.entity_country[ent.id] = getattr(ent, "country", None) or self._name_country(ent, etype)
+            self.entity_sector[ent.id] = getattr(ent, "sector", None) or self._name_sector(ent)
             for start, end in getattr(ent, "mentions", []) or []:
                 span = doc.char_span(start, end, alignment_mode="expand")
                 if span is None:
@@ -80,6 +87,19 @@ class Binder:
             ((d.start, d.end, d.value) for d in (doc._.nt_dates or []) if getattr(d, "start", None) is not None),
             key=lambda x: x[0],
         )
+
+    def _name_country(self, ent: Any, etype: str) -> str | None:
+        """The country of an entity the entity layer left without one, read from its name and aliases ("Putin",
+        "Bosnian Serbs", "Sri Lanka" tagged as a person)."""
+        for name in [getattr(ent, "name", ""), *(getattr(ent, "aliases", None) or [])]:
+            if name and (iso := self.d.country_in_name(name, etype)):
+                return iso
+        return None
+
+    def _name_sector(self, ent: Any) -> str | None:
+        """The sector of a dictionary actor the entity layer did not bind (a listed head of state)."""
+        actor = self.d.actor(getattr(ent, "name", "") or "")
+        return actor.sector if actor is not None else None
 
     # -- entities --------------------------------------------------------------------------------------------
     def entity_of_span(self, start: int, end: int) -> str | None:
@@ -120,13 +140,13 @@ class Binder:
         core = self._core(head)
         # a role description ("the ISI chief", "Pakistan's spy chief") names its organisation inside the phrase;
         # only such a phrase is worth the entity component's (costlier) reading
-        if head.pos_ == "NOUN" and any(self.token_entity[t.i] for t in core if t.i != head.i):
+        if head.pos_ == "NOUN" and any(self.token_entity[t.i] and not _stance(t) for t in core if t.i != head.i):
             found = self.entity_of_span(core.start_char, core.end_char)
             if found is not None:
                 return found
         named: list[tuple[int, int, str]] = []
         for c in head.children:
-            if c.dep_ in MODIFIER_DEPS and seg.start <= c.i < seg.end:
+            if c.dep_ in MODIFIER_DEPS and seg.start <= c.i < seg.end and not _stance(c):
                 for t in c.subtree:
                     ent = self.token_entity[t.i]
                     if ent is not None:
@@ -150,22 +170,42 @@ class Binder:
 
     def country_of(self, head: Token, seg: Span, entity: str | None) -> str | None:
         """The country of a party: its entity's, else the first country named inside its phrase ("Israeli Prime
-        Minister Ehud Barak", "opposition groups in Zimbabwe"), never one from a clause attached to it."""
-        if entity and self.entity_country.get(entity):
+        Minister Ehud Barak", "opposition groups in Zimbabwe", "a truce with forces in east Bosnia"), by an
+        entity or by a country name or demonym the model left untagged ("US Predator attacks"); never one from a
+        clause attached to it, nor one the phrase is for or against ("an anti-Syria journalist")."""
+        # "ethnic Albanians" names a people, not the citizens of a state: only a place in the phrase tells
+        ethnic = _ethnic(head)
+        if entity and self.entity_country.get(entity) and not ethnic:
             return self.entity_country[entity]
-        stack = [(head, 0)]
-        while stack:
-            tok, depth = stack.pop(0)
+        queue = [(head, 0)]
+        while queue:
+            tok, depth = queue.pop(0)
+            if tok.i != head.i and _stance(tok):
+                continue
+            if ethnic and tok.i == head.i:
+                queue.extend((c, 0) for c in children(tok, {"prep"}, seg) if c.lower_ in COUNTRY_PREPS)
+                continue
             ent = self.token_entity[tok.i]
             if ent and self.entity_country.get(ent):
                 return self.entity_country[ent]
-            if depth >= 3:
+            if ent is None and tok.text[:1].isupper() and tok.pos_ in ("PROPN", "ADJ", "NOUN"):
+                iso = self.d.country_of(tok.text)
+                if iso is None and tok.i > seg.start and tok.nbor(-1).dep_ == "compound" and tok.nbor(-1).head == tok:
+                    iso = self.d.country_of(f"{tok.nbor(-1).text} {tok.text}")  # "Sri Lanka" split in two
+                if iso:
+                    return iso
+            if depth >= COUNTRY_DEPTH:
                 continue
             for c in tok.children:
                 if not (seg.start <= c.i < seg.end):
                     continue
-                if c.dep_ in MODIFIER_DEPS or c.dep_ == "pobj" or (c.dep_ == "prep" and c.lower_ in COUNTRY_PREPS):
-                    stack.append((c, depth + 1))
+                if c.dep_ in ("prep", "agent") and c.lower_ in COUNTRY_PREPS:
+                    queue.append((c, depth))  # a preposition is no level of its own: "truce with forces in X"
+                elif c.dep_ in MODIFIER_DEPS or c.dep_ == "pobj":
+                    queue.append((c, depth + 1))
+                elif c.dep_ == "acl" and c.tag_ == "VBN" and tok.i == head.i:
+                    # a participle's agent owns the noun: "crimes committed by Croat forces"
+                    queue.extend((a, depth) for a in children(c, {"agent"}, seg))
         return None
 
     def party(self, head: Token, seg: Span) -> Party:
@@ -175,7 +215,7 @@ class Binder:
             tok = self.antecedent(head, seg) or head
         entity = self.entity_of(tok, seg)
         return Party(tok, self._core(tok).text if tok.pos_ != "PRON" else tok.text, entity,
-                     self.country_of(tok, seg, entity))
+                     self.country_of(tok, seg, entity), _ethnic(tok))
 
     def antecedent(self, pron: Token, seg: Span) -> Token | None:
         """The phrase a pronoun stands for: the relative clause's noun ("forces who attacked"), or the subject of
@@ -234,6 +274,18 @@ class Binder:
                 yield d
 
 
+def _ethnic(head: Token) -> bool:
+    return any(c.lower_ == "ethnic" for c in head.lefts)
+
+
+def _stance(tok: Token) -> bool:
+    """Whether a modifier names what its noun is for or against, not whose it is ("anti-Syria", "pro-Western")."""
+    low = tok.lower_
+    if low.startswith(STANCE_PREFIXES):
+        return True
+    return tok.i >= 2 and tok.nbor(-1).text in ("-", "\u2010") and tok.nbor(-2).lower_ in ("anti", "pro")
+
+
 def conjuncts(tok: Token, seg: Span) -> list[Token]:
     """The token and the items conjoined with it ("Taliban and Al Qaeda"); a named apposition in a bare list
     ("with Taliban, Al Qaeda") counts as another item, since an apposition of two names is a list."""
@@ -266,6 +318,10 @@ def subject_of(pred: Token, seg: Span) -> tuple[Token | None, bool]:
         subj = children(tok, PASSIVE_SUBJECT_DEPS, seg)
         if subj:
             return subj[0], True
+        # the small model sometimes hangs the subject on the auxiliary ("Chile <- is opposed to")
+        subj = [s for a in children(tok, {"aux", "auxpass"}, seg) for s in children(a, SUBJECT_DEPS, seg)]
+        if subj:
+            return subj[0], False
         if tok.dep_ in ("relcl", "acl") and seg.start <= tok.head.i < seg.end:
             # a participle modifying a noun ("troops stationed near") is passive when it is a past participle
             return tok.head, tok.dep_ == "acl" and tok.tag_ == "VBN"

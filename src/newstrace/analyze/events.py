@@ -47,6 +47,7 @@ LIGHT_NOUN_DEPS = {"dobj", "nsubjpass", "attr", "oprd"}
 # links through which a governing event word takes another event as its complement
 COMPLEMENT_DEPS = {"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "nsubjpass"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+PLACE_ONLY_LABELS = {"LOC", "FAC"}  # entities that are only places, never actors ("the Europe Bridge")
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "along", "around", "within"}
 NON_PARTY_LABELS = {"DATE", "TIME", "CARDINAL", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"}
 DASHES = {"\u2014", "\u2013", "-", "--"}
@@ -112,6 +113,9 @@ class EventCoder:
         self.topic_verbs = self.lex.role_words("topic_object_verbs")
         self.document_objects = self.lex.role_words("document_objects")
         self.location_target_types = {w.upper() for w in self.lex.role_words("location_target_types")}
+        self.own_country_types = {w.upper() for w in self.lex.role_words("own_country_target_types")}
+        self.stative_participles = self.lex.role_words("stative_participles")
+        self.stance_nouns = self.lex.role_words("stance_nouns")
         self.state_actors = self.lex.role_words("state_actors")
         self.patient_modes = self.lex.role_words("possessive_patient_modes")
         self.of_target_modes = self.lex.role_words("of_target_modes")
@@ -256,7 +260,8 @@ class EventCoder:
         out = []
         for p in children(tok, {"prep", "agent", "dative"}, seg):
             if p.lower_ in preps and p.lower_ not in skip:
-                out.extend(children(p, {"pobj", "pcomp"}, seg))
+                # a time or an amount ("on Wednesday") is neither a party nor a place
+                out.extend(o for o in children(p, {"pobj", "pcomp"}, seg) if o.ent_type_ not in NON_PARTY_LABELS)
         return out
 
     def _parties(self, c: Candidate, binder: Binder) -> tuple[list[Token], list[Token], list[Token]]:
@@ -271,6 +276,8 @@ class EventCoder:
             subj, passive = subject_of(pred, seg)
             if c.kind == "light" and subj is not None and subj.i == tok.i:
                 subj, passive = None, False  # "talks were held": the noun is no party
+            if passive and pred.lower_ in self.stative_participles and not children(pred, {"agent"}, seg):
+                passive = False  # "Israel is opposed to the plan" states Israel's stance, it is no passive
             if passive:
                 if subj is not None:
                     targets.append(subj)
@@ -280,7 +287,7 @@ class EventCoder:
             if c.kind == "verb":
                 if not passive and pred.lemma_.lower() not in self.topic_verbs:
                     targets.extend(t for t in children(pred, OBJECT_DEPS, seg) if t.pos_ != "ADP")
-                partners = self._prep_objects(pred, target_preps, seg, skip={"by"})
+                partners = self._prep_objects(pred, target_preps, seg, skip={"by"}) or self._stance_partners(pred, seg)
                 # the object may be the thing given or done ("sent aid to Peru", "provided photographs to
                 # Macedonia"): then the named partner of the preposition is the target
                 if not targets or (partners and not any(binder.named(t, seg) for t in targets)
@@ -342,10 +349,19 @@ class EventCoder:
                 actors = [actors[0]]
         return actors, targets, dest
 
+    def _stance_partners(self, pred: Token, seg: Span) -> list[Token]:
+        """Whom an act answers, named in a stance phrase: "blocked streets in defiance of the authorities",
+        "fired rockets in retaliation for the raid by X"."""
+        for obj in self._prep_objects(pred, {"in"}, seg):
+            if obj.lemma_.lower() in self.stance_nouns:
+                return self._prep_objects(obj, {"of", "to", "against", "at", "for"}, seg)
+        return []
+
     @staticmethod
     def _quantified(tok: Token) -> Token:
-        """The party counted by a number: "hundreds of protesters" -> protesters."""
-        if tok.ent_type_ in ("CARDINAL", "QUANTITY") or tok.pos_ == "NUM":
+        """The party counted by a number or an amount: "hundreds of protesters" -> protesters, "70 million
+        dollars of aid for Romania" -> aid."""
+        if tok.ent_type_ in ("CARDINAL", "QUANTITY", "MONEY") or tok.pos_ == "NUM":
             for p in tok.children:
                 if p.dep_ == "prep" and p.lower_ == "of":
                     for o in p.children:
@@ -372,14 +388,20 @@ class EventCoder:
             return True
         return party.token.lemma_.lower() in self.state_actors
 
-    def _where_country(self, c: Candidate, binder: Binder) -> str | None:
-        """The country of the place an event word is located at ("demonstrated in Serbia")."""
-        for word in (c.pred, c.token):
+    def _where_country(self, c: Candidate, binder: Binder, targets: list[Token]) -> str | None:
+        """The country of the place an event word, or the thing it acts on, is located at ("demonstrated in
+        Serbia", "lifted a state of emergency in West Darfur", "reimposed blockades in the West Bank")."""
+        words = [c.pred, c.token, *targets]
+        words += [o for t in targets for o in self._prep_objects(t, {"of"}, c.seg)]
+        for word in words:
             for obj in self._prep_objects(word, LOCATIVE_PREPS, c.seg):
-                if obj.ent_type_ in PLACE_LABELS or binder.entity_of(obj, c.seg):
-                    country = binder.country_of(obj, c.seg, binder.entity_of(obj, c.seg))
-                    if country:
-                        return country
+                # the place itself, or the place a common noun is in ("at a jail in northern Israel", "in a
+                # district of western Kabul")
+                for where in (obj, *self._prep_objects(obj, LOCATIVE_PREPS | {"of"}, c.seg)):
+                    if where.ent_type_ in PLACE_LABELS or binder.entity_of(where, c.seg):
+                        country = binder.country_of(where, c.seg, binder.entity_of(where, c.seg))
+                        if country:
+                            return country
         return None
 
     def _complement_party(self, pred: Token, seg: Span, binder: Binder) -> Token | None:
@@ -511,7 +533,10 @@ class EventCoder:
                                 trigger=[trig.start_char, trig.end_char])
             place = self._place(c, dest, binder, para_of.get(c.seg.start, 0), [*actors, *targets])
             date = self._date(c, binder, published)
-            where = self._where_country(c, binder) if c.entry.type in self.location_target_types else None
+            # an unnamed party of a domestic event ("people blocked streets in Hong Kong", "lifted the state of
+            # emergency in West Darfur") is coded with the country where the event happens
+            where = (self._where_country(c, binder, targets[:1]) if c.entry.type in self.location_target_types
+                     else None)
             pairs = [(a, t) for a in (actor_parties or [None]) for t in (target_parties or [None])]
             for actor, target in pairs:
                 n = per_seg.get(c.seg.start, 0)
@@ -522,15 +547,26 @@ class EventCoder:
                         continue  # one of several partners is the actor itself
                     target = None
                 per_seg[c.seg.start] = n + 1
+                actor_country = _country(actor, where, binder)
+                home = actor_country if etype in self.own_country_types else None
                 events.append(Event(
                     id=f"v{len(events) + 1}", type=etype, mode=mode, cameo=cameo,
                     actor=actor.entity if actor else None, target=target.entity if target else None,
                     place=place, date=date, modality=modality, evidence=evidence, flags=list(flags),
                     actor_text=actor.text if actor else None, target_text=target.text if target else None,
-                    trigger=trig.text, actor_country=actor.country if actor else None,
-                    target_country=target.country if target else where,
+                    trigger=trig.text, actor_country=actor_country, target_country=_country(target, where or home, binder),
                 ))
         return events
+
+
+def _country(party: Party | None, where: str | None, binder: Binder) -> str | None:
+    """A party's country, else (for a party that names no one, or only a place, or none at all) the country where
+    it happens."""
+    if party is None or party.country:
+        return party.country if party else where
+    if party.entity and not party.ethnic and binder.entity_type.get(party.entity) not in PLACE_ONLY_LABELS:
+        return None  # a named actor of unknown country
+    return where
 
 
 @Language.factory(
