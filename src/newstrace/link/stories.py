@@ -557,7 +557,7 @@ class SQLiteStoryIndex:
 
     def prefetch(self, mentions: Iterable[Mention]) -> None:
         """Read the document frequencies of these mentions' words in a few queries."""
-        words = sorted({w for m in mentions for w in m.words} - self._df.keys())
+        words = sorted({w for m in mentions for w in m.words if w not in self._df})
         for i in range(0, len(words), 400):
             chunk = words[i : i + 400]
             self._df.update(dict.fromkeys(chunk, 0))
