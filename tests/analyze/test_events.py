@@ -180,8 +180,9 @@ def test_idioms_and_publications_are_not_events(nlp):
     ("Spain announced a suspension of air links with Venezuela on Monday.", "suspension", "ESP", "VEN"),
     # "is opposed to": a stance of the subject, which the small model hangs on the auxiliary
     ("Chile is opposed to Peruvian mediation in talks with Bolivia.", "opposed", "CHL", "PER"),
-    # whom an act answers, in a stance phrase
-    ("Thousands of people blocked roads in Lima in defiance of Chilean authorities.", "blocked", None, "CHL"),
+    # whom an act answers, in a stance phrase, or the event it prepares; an unnamed crowd is where it acts
+    ("Thousands of people blocked roads in Lima in defiance of Chilean authorities.", "blocked", "PER", "CHL"),
+    ("Norway mobilized naval reservists for a possible war against Russia.", "mobilized", "NOR", "RUS"),
 ])
 def test_party_countries(nlp, text, trigger, actor, target):
     ev = _one(_events(nlp, text), trigger)
@@ -197,6 +198,8 @@ def test_unnamed_parties_take_the_country_where_or_of_the_actor(nlp):
     assert (ev.actor_country, ev.target_country) == ("KEN", "UGA")
     ev = _one(_events(nlp, "Kenya's government lifted a curfew on Monday."), "lifted")
     assert (ev.actor_country, ev.target_country) == ("KEN", "KEN")
+    ev = _one(_events(nlp, "Israel reimposed closures in the West Bank on Friday."), "reimposed")
+    assert (ev.actor_country, ev.target_country) == ("ISR", "PSE")
     ev = _one(_events(nlp, "Rebels attacked a police post in Montenegro province."), "attacked")
     assert (ev.actor_country, ev.target_country) == ("MNE", "MNE")
     # "ethnic Hungarians" are a people: they are coded where they act, not as Hungary

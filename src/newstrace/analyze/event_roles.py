@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import bisect
 import importlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from newstrace.analyze.actors import get_dictionary
+from newstrace.analyze.actors import ActorDictionary, get_dictionary
 
 # the order in which a phrase's named modifiers stand for it: the person or organisation before the country
 TYPE_RANK = {"PERSON": 0, "ORG": 1, "NORP": 2, "GPE": 3, "LOC": 4, "FAC": 5}
@@ -33,7 +34,9 @@ PHRASE_PREPS = ("of", "by", "from")
 # Zimbabwe", "further action against Russia")
 COUNTRY_PREPS = (*PHRASE_PREPS, "in", "for", "against", "on", "with", "to", "between", "among")
 COUNTRY_DEPTH = 3  # noun levels looked into for a party's country (a preposition adds none)
-STANCE_PREFIXES = ("anti-", "pro-")
+# "anti-Syria", "pro-Western": the word after the prefix says what a phrase is for or against, not whose it is
+STANCE = re.compile(r"\b(?:anti|pro)\s?[-\u2010]\s?(?=\w)", re.IGNORECASE)
+ETHNIC = re.compile(r"\bethnic\b", re.IGNORECASE)
 
 
 def _optional(module: str, name: str) -> Callable[..., Any] | None:
@@ -57,21 +60,20 @@ class Party:
 class Binder:
     """Maps token spans of one Doc to entity, place and date records (built once per Doc)."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, text: str | None = None, dictionary: ActorDictionary | None = None) -> None:
         self.doc = doc
         self._entity_at = _optional("newstrace.analyze.entities", "entity_at")
         self._place_at = _optional("newstrace.analyze.places", "place_at")
         self.token_entity: list[str | None] = [None] * len(doc)
         self._entity_cache: dict[int, str | None] = {}
         self.entity_type: dict[str, str] = {}
-        self.entity_country: dict[str, str | None] = {}
-        self.entity_sector: dict[str, str | None] = {}
-        self.d = get_dictionary()
+        self._entities: dict[str, Any] = {}
+        self._country: dict[str, str | None] = {}
+        self._sector: dict[str, str | None] = {}
+        self.d = dictionary or get_dictionary()
         for ent in doc._.nt_entities or []:
-            etype = getattr(ent, "type", "") or ""
-            self.entity_type[ent.id] = etype
-            self.entity_country[ent.id] = getattr(ent, "country", None) or self._name_country(ent, etype)
-            self.entity_sector[ent.id] = getattr(ent, "sector", None) or self._name_sector(ent)
+            self.entity_type[ent.id] = getattr(ent, "type", "") or ""
+            self._entities[ent.id] = ent
             for start, end in getattr(ent, "mentions", []) or []:
                 span = doc.char_span(start, end, alignment_mode="expand")
                 if span is None:
@@ -87,19 +89,60 @@ class Binder:
             ((d.start, d.end, d.value) for d in (doc._.nt_dates or []) if getattr(d, "start", None) is not None),
             key=lambda x: x[0],
         )
+        # the few words that change whose a phrase is, found once in the text rather than at every token
+        text = doc.text if text is None else text
+        self.stance_tokens = {t[0].i for m in STANCE.finditer(text)
+                              if (t := doc.char_span(m.end(), m.end() + 1, alignment_mode="expand"))}
+        self.ethnic_heads = {t[0].head.i for m in ETHNIC.finditer(text)
+                             if (t := doc.char_span(m.start(), m.end(), alignment_mode="expand"))}
 
-    def _name_country(self, ent: Any, etype: str) -> str | None:
-        """The country of an entity the entity layer left without one, read from its name and aliases ("Putin",
-        "Bosnian Serbs", "Sri Lanka" tagged as a person)."""
-        for name in [getattr(ent, "name", ""), *(getattr(ent, "aliases", None) or [])]:
-            if name and (iso := self.d.country_in_name(name, etype)):
-                return iso
-        return None
+    def entity_country(self, eid: str | None) -> str | None:
+        """An entity's country: the entity layer's, else one read from its name and aliases ("Putin", "Bosnian
+        Serbs", "Sri Lanka" tagged as a person); worked out when first asked."""
+        if eid is None or eid not in self._entities:
+            return None
+        if eid not in self._country:
+            ent = self._entities[eid]
+            iso = getattr(ent, "country", None)
+            for name in [] if iso else [getattr(ent, "name", ""), *(getattr(ent, "aliases", None) or [])]:
+                if name and (iso := self.d.country_in_name(name, self.entity_type[eid])):
+                    break
+            if not iso and self.entity_type[eid] in ("GPE", "LOC", "FAC"):
+                iso = self._gazetteer_country(getattr(ent, "name", "") or "")
+            self._country[eid] = iso
+        return self._country[eid]
 
-    def _name_sector(self, ent: Any) -> str | None:
-        """The sector of a dictionary actor the entity layer did not bind (a listed head of state)."""
-        actor = self.d.actor(getattr(ent, "name", "") or "")
-        return actor.sector if actor is not None else None
+    @staticmethod
+    def _gazetteer_country(name: str) -> str | None:
+        """The country of a place the entity layer left without one, when every reading of its name that has
+        a country agrees ("West Bank"; not "Gaza", a Palestinian city and a Mozambican province)."""
+        get = _optional("newstrace.analyze.gazetteer", "get_gazetteer")
+        try:
+            countries = {c.country for c in get().lookup(name) if c.country} if get and name else set()
+        except Exception:  # noqa: BLE001 - a sibling component under construction must not break events
+            return None
+        return countries.pop() if len(countries) == 1 else None
+
+    def entity_sector(self, eid: str | None) -> str | None:
+        """An entity's sector: the entity layer's, else that of the dictionary actor it names (a listed head of
+        state the entity layer did not bind)."""
+        if eid is None or eid not in self._entities:
+            return None
+        if eid not in self._sector:
+            ent = self._entities[eid]
+            sector = getattr(ent, "sector", None)
+            if not sector and (actor := self.d.actor(getattr(ent, "name", "") or "")) is not None:
+                sector = actor.sector
+            self._sector[eid] = sector
+        return self._sector[eid]
+
+    def stance(self, tok: Token) -> bool:
+        """Whether a modifier names what its noun is for or against, not whose it is ("anti-Syria")."""
+        return tok.i in self.stance_tokens
+
+    def ethnic(self, head: Token) -> bool:
+        """Whether a phrase names a people ("ethnic Albanians"), whose country is where they are."""
+        return head.i in self.ethnic_heads
 
     # -- entities --------------------------------------------------------------------------------------------
     def entity_of_span(self, start: int, end: int) -> str | None:
@@ -140,13 +183,13 @@ class Binder:
         core = self._core(head)
         # a role description ("the ISI chief", "Pakistan's spy chief") names its organisation inside the phrase;
         # only such a phrase is worth the entity component's (costlier) reading
-        if head.pos_ == "NOUN" and any(self.token_entity[t.i] and not _stance(t) for t in core if t.i != head.i):
+        if head.pos_ == "NOUN" and any(self.token_entity[t.i] and not self.stance(t) for t in core if t.i != head.i):
             found = self.entity_of_span(core.start_char, core.end_char)
             if found is not None:
                 return found
         named: list[tuple[int, int, str]] = []
         for c in head.children:
-            if c.dep_ in MODIFIER_DEPS and seg.start <= c.i < seg.end and not _stance(c):
+            if c.dep_ in MODIFIER_DEPS and seg.start <= c.i < seg.end and not self.stance(c):
                 for t in c.subtree:
                     ent = self.token_entity[t.i]
                     if ent is not None:
@@ -174,20 +217,20 @@ class Binder:
         entity or by a country name or demonym the model left untagged ("US Predator attacks"); never one from a
         clause attached to it, nor one the phrase is for or against ("an anti-Syria journalist")."""
         # "ethnic Albanians" names a people, not the citizens of a state: only a place in the phrase tells
-        ethnic = _ethnic(head)
-        if entity and self.entity_country.get(entity) and not ethnic:
-            return self.entity_country[entity]
+        ethnic = self.ethnic(head)
+        if entity and not ethnic and (own := self.entity_country(entity)):
+            return own
         queue = [(head, 0)]
         while queue:
             tok, depth = queue.pop(0)
-            if tok.i != head.i and _stance(tok):
+            if tok.i != head.i and self.stance(tok):
                 continue
             if ethnic and tok.i == head.i:
                 queue.extend((c, 0) for c in children(tok, {"prep"}, seg) if c.lower_ in COUNTRY_PREPS)
                 continue
             ent = self.token_entity[tok.i]
-            if ent and self.entity_country.get(ent):
-                return self.entity_country[ent]
+            if ent and (own := self.entity_country(ent)):
+                return own
             if ent is None and tok.text[:1].isupper() and tok.pos_ in ("PROPN", "ADJ", "NOUN"):
                 iso = self.d.country_of(tok.text)
                 if iso is None and tok.i > seg.start and tok.nbor(-1).dep_ == "compound" and tok.nbor(-1).head == tok:
@@ -215,7 +258,7 @@ class Binder:
             tok = self.antecedent(head, seg) or head
         entity = self.entity_of(tok, seg)
         return Party(tok, self._core(tok).text if tok.pos_ != "PRON" else tok.text, entity,
-                     self.country_of(tok, seg, entity), _ethnic(tok))
+                     self.country_of(tok, seg, entity), self.ethnic(tok))
 
     def antecedent(self, pron: Token, seg: Span) -> Token | None:
         """The phrase a pronoun stands for: the relative clause's noun ("forces who attacked"), or the subject of
@@ -272,18 +315,6 @@ class Binder:
                 break
             if d[0] >= start:
                 yield d
-
-
-def _ethnic(head: Token) -> bool:
-    return any(c.lower_ == "ethnic" for c in head.lefts)
-
-
-def _stance(tok: Token) -> bool:
-    """Whether a modifier names what its noun is for or against, not whose it is ("anti-Syria", "pro-Western")."""
-    low = tok.lower_
-    if low.startswith(STANCE_PREFIXES):
-        return True
-    return tok.i >= 2 and tok.nbor(-1).text in ("-", "\u2010") and tok.nbor(-2).lower_ in ("anti", "pro")
 
 
 def conjuncts(tok: Token, seg: Span) -> list[Token]:

@@ -33,6 +33,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
+from newstrace.analyze.actors import get_dictionary
 from newstrace.analyze.event_lexicon import EventLexicon, Trigger, load_lexicon
 from newstrace.analyze.event_roles import Binder, Party, children, conjuncts, subject_of
 from newstrace.analyze.names import doc_text
@@ -104,6 +105,7 @@ class EventCoder:
 
     def __init__(self, nlp: Language, lexicon: EventLexicon | None = None) -> None:
         self.lex = lexicon or load_lexicon()
+        self.dictionary = get_dictionary()
         self.light_verbs = self.lex.role_words("light_verbs")
         self.target_preps = self.lex.role_words("target_preps")
         self.visit_preps = self.lex.role_words("visit_preps")
@@ -287,12 +289,15 @@ class EventCoder:
             if c.kind == "verb":
                 if not passive and pred.lemma_.lower() not in self.topic_verbs:
                     targets.extend(t for t in children(pred, OBJECT_DEPS, seg) if t.pos_ != "ADP")
-                partners = self._prep_objects(pred, target_preps, seg, skip={"by"}) or self._stance_partners(pred, seg)
+                partners = self._prep_objects(pred, target_preps, seg, skip={"by"})
                 # the object may be the thing given or done ("sent aid to Peru", "provided photographs to
                 # Macedonia"): then the named partner of the preposition is the target
                 if not targets or (partners and not any(binder.named(t, seg) for t in targets)
                                    and any(binder.named(t, seg) for t in partners)):
                     targets = partners
+                answered = self._answered(pred, seg)
+                if answered and not any(binder.entity_of(t, seg) for t in targets):
+                    targets = answered  # "blocked streets in Hong Kong in defiance of the authorities"
                 if not any(binder.named(t, seg) for t in targets):
                     # the party may sit in the complement: "demanded that the US cancel ...", "offered to hand
                     # them over to Britain", "refused to meet the king"
@@ -349,12 +354,16 @@ class EventCoder:
                 actors = [actors[0]]
         return actors, targets, dest
 
-    def _stance_partners(self, pred: Token, seg: Span) -> list[Token]:
-        """Whom an act answers, named in a stance phrase: "blocked streets in defiance of the authorities",
-        "fired rockets in retaliation for the raid by X"."""
+    def _answered(self, pred: Token, seg: Span) -> list[Token]:
+        """Whom an act answers or is meant for, named in a stance phrase ("blocked streets in defiance of the
+        authorities", "fired rockets in retaliation for the raid") or in the event it prepares ("mobilized
+        reservists for a war against Iraq")."""
         for obj in self._prep_objects(pred, {"in"}, seg):
             if obj.lemma_.lower() in self.stance_nouns:
                 return self._prep_objects(obj, {"of", "to", "against", "at", "for"}, seg)
+        for obj in self._prep_objects(pred, {"for"}, seg):
+            if obj.lemma_.lower() in self.nouns:
+                return self._prep_objects(obj, self.target_preps, seg)
         return []
 
     @staticmethod
@@ -382,7 +391,7 @@ class EventCoder:
     def _state_actor(self, party: Party, binder: Binder) -> bool:
         """Whether a party acts for the state: a government, military or police entity, a country, or a phrase
         headed by a state noun ("police", "the army", "authorities")."""
-        if party.entity and binder.entity_sector.get(party.entity) in ("GOV", "MIL", "POL", "JUD"):
+        if party.entity and binder.entity_sector(party.entity) in ("GOV", "MIL", "POL", "JUD"):
             return True
         if party.entity and binder.entity_type.get(party.entity) == "GPE":
             return True
@@ -391,10 +400,12 @@ class EventCoder:
     def _where_country(self, c: Candidate, binder: Binder, targets: list[Token]) -> str | None:
         """The country of the place an event word, or the thing it acts on, is located at ("demonstrated in
         Serbia", "lifted a state of emergency in West Darfur", "reimposed blockades in the West Bank")."""
-        words = [c.pred, c.token, *targets]
+        words = [c.pred, c.token, *targets, *children(c.pred, OBJECT_DEPS, c.seg)]
         words += [o for t in targets for o in self._prep_objects(t, {"of"}, c.seg)]
         for word in words:
             for obj in self._prep_objects(word, LOCATIVE_PREPS, c.seg):
+                if obj.lemma_.lower() in self.stance_nouns:
+                    continue  # "in defiance of the authorities" says whom, not where
                 # the place itself, or the place a common noun is in ("at a jail in northern Israel", "in a
                 # district of western Kabul")
                 for where in (obj, *self._prep_objects(obj, LOCATIVE_PREPS | {"of"}, c.seg)):
@@ -485,7 +496,7 @@ class EventCoder:
         if not cands:
             return []
         self._absorb(cands)
-        binder = Binder(doc)
+        binder = Binder(doc, text, self.dictionary)
         meta = doc._.nt_meta or {}
         body_start = int(meta.get("body_start") or 0)
         published = meta.get("published")
