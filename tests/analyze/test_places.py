@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from newstrace.analyze.gazetteer import get_gazetteer
 from newstrace.analyze.pipeline import analyze_article, make_doc
-from newstrace.analyze.places import place_at
+from newstrace.analyze.places import best_candidate, place_at
 from newstrace.model import Article, article_id
 
 
@@ -129,3 +131,17 @@ def test_sites_lie_at_the_place_their_name_contains(nlp):
     an = analyze_article(_article("The petition was heard at the Delhi High Court on Monday."), nlp)
     court = [p for p in an.places if p.feature == "site"]
     assert court and court[0].country == "IND" and court[0].geonameid is None and "Delhi" in court[0].name
+
+
+def test_own_names_town_regions_and_direction_names_rank_as_readers_expect():
+    g = get_gazetteer()
+    top = {n: best_candidate(g.lookup(n), Counter()) for n in ("Bombay", "Washington", "Wyoming", "Western")}
+    assert top["Bombay"].name == "Mumbai"  # a former name with no place of its own still finds the city
+    assert top["Washington"].admin1 == "US.DC"  # the capital, with no article to say otherwise
+    assert top["Wyoming"].feature == "region"  # a town of another state does not make the state a town's
+    assert not top["Western"].primary  # "Western" regions of many countries rank below any town so named
+    # another place's alternate name yields to a place whose own name it is: a Franklin, not Columbus (Ohio),
+    # which GeoNames also calls Franklin
+    franklin = g.lookup("Franklin")
+    assert any(c.name == "Columbus" for c in franklin)
+    assert best_candidate(franklin, Counter()).name == "Franklin"

@@ -55,7 +55,7 @@ MAX_WITHIN_WORDS = 8
 # second-level regions outside the US whose towns hold fewer people are left out (US counties all stay)
 MIN_COUNTY_POPULATION = 10_000
 # a one-word part of a site's name that places it: a town at least this big, or a region, country or feature
-MIN_WITHIN_TOWN = 50_000
+MIN_WITHIN_TOWN = 100_000
 # words that name a kind of place or a direction, never the place a site lies in ("Third Street", "West Wing")
 GENERIC_WORDS = frozenset("""
     north south east west northern southern eastern western central upper lower new old great grand greater little
@@ -161,10 +161,14 @@ class Gazetteer:
         for n in range(len(words) - 1, 0, -1):
             for i in range(len(words) - n, -1, -1):  # the later part first: "British Embassy Tokyo"
                 part = " ".join(words[i:i + n])
-                if not part[:1].isupper() or is_acronym(part) or (n == 1 and name_key(part) in GENERIC_WORDS):
+                if not part[:1].isupper() or is_acronym(part) or (n == 1 and name_key(part) in GENERIC_WORDS) \
+                        or (i and name_key(words[i - 1]) in ("st", "saint", "mount", "lake")):
+                    continue  # "St George's Chapel" is not in George
+                cands = [c for c in self.lookup(part) if c.primary]
+                # one word places a site when it names a region, a country, a feature or a big town
+                if n == 1 and not any(c.feature not in ("city", "capital", "county") or c.population
+                                      >= MIN_WITHIN_TOWN for c in cands):
                     continue
-                cands = [c for c in self.lookup(part) if c.primary and (
-                    n > 1 or c.feature not in ("city", "county") or c.population >= MIN_WITHIN_TOWN)]
                 if cands:
                     return cands
         return []
@@ -258,18 +262,24 @@ def _middle(towns: list[tuple[float, float, int]]) -> tuple[float, float]:
     return round(sum(m[0] for m in means) / len(means), 4), round(sum(m[1] for m in means) / len(means), 4)
 
 
-def _town_population(g: Gazetteer, key: str, iso3: str | None) -> int:
-    """The population of the biggest town of a country indexed under a key (0 when there is none)."""
+def _town_population(g: Gazetteer, key: str, region: Candidate) -> int:
+    """The population of the biggest town indexed under a key that lies in a region (in its country when the
+    region's admin1 code is unknown); 0 when there is none."""
     return max((c.population for c in g.by_key.get(key, ()) if c.feature in ("city", "capital")
-                and c.country == iso3), default=0)
+                and c.country == region.country and (region.admin1 is None or c.admin1 == region.admin1)),
+               default=0)
 
 
 def _add_region(g: Gazetteer, cand: Candidate) -> None:
     """Index a region or county under its name, and a region also without its kind word ("Borno State")."""
     key = name_key(cand.name)
+    if set(key.split()) <= GENERIC_WORDS.union(REGION_WORDS):
+        # a name made of directions and kind words ("Western", "North West", "Central") is many countries'
+        # region: it stays in the index, below every town of the name
+        cand = dataclasses.replace(cand, population=cand.population // 1000, primary=False)
     head, _, last = key.rpartition(" ")
     for k in (key, head) if head and last in REGION_WORDS and cand.feature == "region" else (key,):
-        town = _town_population(g, k, cand.country)
+        town = _town_population(g, k, cand)
         if town >= NAMED_AFTER_TOWN * cand.population:
             if cand.feature == "county":
                 continue  # the town stands for its own district ("Liverpool")

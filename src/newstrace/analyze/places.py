@@ -49,12 +49,15 @@ def outlet_country(meta: dict, d: ActorDictionary) -> str | None:
     return d.tld_country.get(tld)
 
 
-def _score(c: Candidate, focus: Counter[str], qualifier: set[str], region_cue: bool = False) -> float:
+def _score(c: Candidate, focus: Counter[str], qualifier: set[str], region_cue: bool = False,
+           own_name: bool = False) -> float:
     score = math.log10(c.population + 10) + _FEATURE_BONUS.get(c.feature, 0.0)
     if region_cue and c.feature in ("region", "county"):
         score += 3.0
     if not c.primary:
-        score -= 0.5
+        # another place's alternate name ("Garden City" for Singapore, "Salisbury" for Harare) yields to the
+        # places whose own name it is
+        score -= 2.0 if own_name else 0.5
     if c.country and focus:
         # the article's own countries: a share of its unambiguous places, plus the outlet's country; and its own
         # regions (admin1 codes, "US.FL", kept in the same counter), so "Parkland" is the one in the state named
@@ -75,7 +78,8 @@ def best_candidate(cands: list[Candidate], focus: Counter[str], qualifier: set[s
     """
     if not cands:
         return None
-    return max(cands, key=lambda c: _score(c, focus, qualifier, region_cue))
+    own_name = any(c.primary for c in cands)
+    return max(cands, key=lambda c: _score(c, focus, qualifier, region_cue, own_name))
 
 
 _REGION_AFTER = re.compile(r"\s+(?:state|province|county|region|governorate|prefecture|oblast)\b", re.I)
@@ -170,12 +174,14 @@ class PlaceResolver:
         for ent in doc._.nt_entities or []:
             if ent.type == "NORP" and ent.country:
                 focus[ent.country] += len(ent.mentions)
-        # first pass: the unambiguous names (countries, states, a single candidate) set the article's focus
+        # first pass: the unambiguous names (countries, states by their own name, a single candidate) set the
+        # article's focus
         for cs in cands:
-            if cs and (cs[0].feature in ("country", "region") or len(cs) == 1) and cs[0].country:
-                focus[cs[0].country] += 1
-                if cs[0].admin1 and cs[0].feature in ("region", "county", "city", "capital"):
-                    focus[cs[0].admin1] += 1
+            top = best_candidate(cs, Counter()) if len(cs) > 1 else (cs[0] if cs else None)
+            if top and top.country and (len(cs) == 1 or (top.feature in ("country", "region") and top.primary)):
+                focus[top.country] += 1
+                if top.admin1 and top.feature != "country":
+                    focus[top.admin1] += 1
         places: dict[tuple, Place] = {}
         spans: list[tuple[int, int, Place]] = []
         for (start, end, name), cs in zip(mentions, cands):
