@@ -117,7 +117,7 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
 
     from newstrace.analyze.gazetteer import get_gazetteer
     from newstrace.analyze.pipeline import load_nlp, make_doc
-    from newstrace.analyze.places import outlet_country, place_at, resolve
+    from newstrace.analyze.places import article_locale, is_site_name, outlet_country, place_at, resolve
     from newstrace.model import Article
 
     docs = read_gwn(path)[:limit]
@@ -193,6 +193,8 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
                 continue
             cands = g.lookup(gd.name)
             best, _ = resolve(g, gd.name, cands, doc.text, gd.start, gd.end, focus)
+            if best is None and is_site_name(gd.name):
+                best = article_locale(sd._.nt_places)  # a Place: it has the lat/lon used below
             ours.resolution("gold", gd, best.lat if best else None, best.lon if best else None)
             base.resolution("gold", gd, *population_only(gd.name))
             if misses is not None and (best is None or best.lat is None

@@ -145,3 +145,15 @@ def test_own_names_town_regions_and_direction_names_rank_as_readers_expect():
     franklin = g.lookup("Franklin")
     assert any(c.name == "Columbus" for c in franklin)
     assert best_candidate(franklin, Counter()).name == "Franklin"
+
+
+def test_a_street_the_gazetteer_lacks_lies_in_the_town_the_article_is_about(nlp):
+    text = ("Flooding closed roads across Lisbon on Tuesday. In Lisbon, water reached the doors of shops on "
+            "Rua Augusta Street, and the Lisbon fire service pumped out the Quarvelle Hospital.")
+    an = analyze_article(_article(text), nlp)
+    lisbon = _place(an, "Lisbon")
+    sites = [p for p in an.places if p.feature == "site"]
+    assert sites and all((p.lat, p.lon, p.country) == (lisbon.lat, lisbon.lon, "PRT") for p in sites)
+    # a name that is no street or building stays unresolved, whatever the article is about
+    an2 = analyze_article(_article("In Lisbon, delegates from Quarvelle-sur-Ombre met twice."), nlp)
+    assert all(p.lat is None for p in an2.places if "Quarvelle" in p.name)

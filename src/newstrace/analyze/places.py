@@ -11,7 +11,9 @@ Resolution ranks the gazetteer's candidates for a name by
 - a word that calls it a region ("New York state", "the province of Punjab"): regions and counties first.
 
 A name the gazetteer lacks that contains a place's name ("Manila Cathedral", "University of Alberta") becomes a
-place of feature ``site`` at the contained place's point, without a GeoNames id of its own.
+place of feature ``site`` at the contained place's point, without a GeoNames id of its own; one that contains
+none but is a street, building or venue by its last word ("Royal Street", "Barclays Center") is a ``site`` at the
+town the article names most often, if it names any.
 """
 
 from __future__ import annotations
@@ -121,6 +123,30 @@ def resolve(g: Gazetteer, name: str, cands: list[Candidate], text: str, start: i
     return best_candidate(cands, focus, qualifier, len(cands) > 1 and region_cue(text, start, end)), site
 
 
+# the last word of a name that makes it a site: a street, building, venue or neighbourhood
+_SITE_WORDS = frozenset("""
+    street st road rd avenue ave lane drive boulevard blvd way square plaza park hall house court courthouse
+    center centre college school university hospital clinic church cathedral chapel basilica mosque temple
+    synagogue station airport bridge tower stadium arena field fields ground market mall hotel inn restaurant museum
+    library theatre theater gallery estate heights village quarter campus academy institute prison jail cemetery
+    graveyard castle palace fort base farm farms plantation canal railroad railway office building complex club
+    course circuit racecourse
+""".split())
+
+
+def article_locale(places: list[Place]) -> Place | None:
+    """The town an article is about: the town, city or county it names most often (the first on a tie)."""
+    towns = [p for p in places if p.feature in ("city", "capital", "county") and p.lat is not None]
+    return max(towns, key=lambda p: len(p.mentions), default=None)
+
+
+def is_site_name(name: str) -> bool:
+    """Whether a name is a street, building, venue or neighbourhood by its last word ("Royal Street", "Barclays
+    Center") or an address ("2231 Royal")."""
+    words = name_key(name).split()
+    return bool(words) and (words[-1] in _SITE_WORDS or words[0].isdigit())
+
+
 class PlaceResolver:
     """Resolve the toponyms of a document against the gazetteer (built once, at construction)."""
 
@@ -200,6 +226,12 @@ class PlaceResolver:
                 places[key] = place
             place.mentions.append([start, end])
             spans.append((start, end, place))
+        # a street or building the gazetteer cannot place lies, most likely, in the town the article is about
+        locale = article_locale(list(places.values()))
+        for key, place in places.items():
+            if locale is not None and key[0] == "?" and is_site_name(place.name):
+                place.country, place.admin1, place.lat, place.lon = locale.country, locale.admin1, locale.lat, locale.lon
+                place.feature = "site"
         doc._.nt_places = list(places.values())
         spans.sort(key=lambda t: t[0])
         setattr(doc._, _INDEX, spans)
