@@ -162,6 +162,23 @@ def test_country_read_from_a_name():
         assert d.country_in_name(name, etype) == iso, (name, etype)
 
 
+def test_a_listed_person_gets_the_dictionary_country_and_name(nlp):
+    an = analyze_article(_article("Putin told reporters on Monday that the talks with Erdogan had gone well."), nlp)
+    by_alias = {a: e for e in an.entities for a in [e.name, *e.aliases]}
+    assert by_alias["Putin"].type == "PERSON" and by_alias["Putin"].country == "RUS"
+    assert by_alias["Putin"].name == "Vladimir Putin"
+    assert by_alias["Erdogan"].country == "TUR"
+    # a surname two listed people share names neither of them, but gives their common country
+    shared = analyze_article(_article("Bhutto told reporters on Monday that the talks had gone well."), nlp)
+    assert [(e.name, e.country) for e in shared.entities if e.type == "PERSON"] == [("Bhutto", "PAK")]
+    # a surname after a full name in the same article is that person's, whatever the dictionary lists
+    hillary = analyze_article(_article("Hillary Clinton spoke in Ohio on Friday. Clinton said the vote mattered."), nlp)
+    assert [(e.name, e.aliases) for e in hillary.entities if e.type == "PERSON"] == [("Hillary Clinton", ["Clinton"])]
+    # an unlisted person keeps the model's reading and no invented country
+    other = analyze_article(_article("Elena Marchetti told reporters on Monday that the talks had gone well."), nlp)
+    assert [(e.type, e.country) for e in other.entities if e.name == "Elena Marchetti"] == [("PERSON", None)]
+
+
 # -- bad input ---------------------------------------------------------------------------------------------------
 
 

@@ -66,6 +66,8 @@ class ActorDictionary:
     demonym_by_key: dict[str, str] = field(default_factory=dict)  # demonym key -> iso3
     actors: list[Actor] = field(default_factory=list)
     actor_by_key: dict[str, int] = field(default_factory=dict)  # name key -> index in actors
+    shared_keys: set[str] = field(default_factory=set)  # names two listed people go by: no actor_by_key entry
+    surname_country: dict[str, str | None] = field(default_factory=dict)  # one-word person name -> ISO3 (None: mixed)
     acronym_actor: dict[str, int] = field(default_factory=dict)  # exact acronym -> index in actors
     titles: dict[str, str] = field(default_factory=dict)  # title key -> sector
     title_words: list[tuple[str, ...]] = field(default_factory=list)  # titles as word tuples, longest first
@@ -117,12 +119,9 @@ class ActorDictionary:
         if iso or not key:
             return iso
         words = name.split()
-        if etype == "PERSON":
-            if len(words) > 1:
-                idx = self.actor_by_key.get(name_key(words[-1]))
-                if idx is not None and self.actors[idx].type == "PERSON":
-                    return self.actors[idx].country
-            return None
+        if etype == "PERSON" or (len(words) == 1 and key in self.surname_country):
+            # a listed surname, alone or ending a name, gives the country of the people who go by it
+            return self.surname_country.get(name_key(words[-1])) if words else None
         if etype in ("GPE", "LOC"):
             # "South Lebanon", "northern Iraq", "Montenegro province": only a direction or an administrative word
             # around a country's name names a part of it
@@ -203,7 +202,18 @@ def _add_actor(d: ActorDictionary, entry: dict[str, Any]) -> None:
             # acronyms are case-sensitive: "IS" must not match the verb "is", "RAW" not "raw"
             d.acronym_actor[bare] = idx
         else:
-            d.actor_by_key[name_key(n)] = idx
+            key = name_key(n)
+            if actor.type == "PERSON" and " " not in key:
+                seen = d.surname_country.get(key, actor.country)
+                d.surname_country[key] = actor.country if seen == actor.country else None
+            prev = d.actor_by_key.get(key)
+            if key in d.shared_keys or (prev is not None and prev != idx and actor.type == "PERSON"
+                                        and d.actors[prev].type == "PERSON"):
+                # two listed people go by this name ("Bhutto"): alone it names neither
+                d.shared_keys.add(key)
+                d.actor_by_key.pop(key, None)
+            else:
+                d.actor_by_key[key] = idx
 
 
 def _read_yaml(path: Path, d: ActorDictionary) -> None:

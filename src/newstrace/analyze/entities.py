@@ -75,6 +75,7 @@ class Mention:
     country: str | None = None  # ISO3 when the mention names a country or is its demonym
     nationality: str | None = None  # ISO3 of a country possessive or demonym written in front of the name
     toponym_rule: bool = False  # the model's PERSON/ORG turned into a place by a dateline or locative rule
+    surname_of: int | None = None  # a one-word name the dictionary lists for a person ("Putin"), decided in build
 
 
 @dataclass
@@ -238,7 +239,14 @@ class EntityGrouper:
         m = Mention(s, s + len(name), name, label, name_key(name), title_text, title_sector,
                     nationality=nationality, toponym_rule=toponym)
         actor = self.d.actor_index(name)
-        if actor is not None and label != "PERSON":
+        listed_person = actor is not None and self.d.actors[actor].type == "PERSON"
+        if listed_person and " " not in name:
+            # a lone surname is that person only if the article names nobody else by it ("Clinton" after
+            # "Hillary Clinton" is Hillary): decided once the mentions are grouped
+            m.surname_of = actor
+        elif actor is not None and (label != "PERSON" or listed_person):
+            # a dictionary organisation overrides the model's PERSON tag only when the dictionary itself lists a
+            # person; an organisation's name on a person ("Hamas" as a surname) is left to the model
             m.actor, m.label = actor, self.d.actors[actor].type
         iso = self.d.country_by_key.get(m.key)
         if iso and label in ("GPE", "LOC", "ORG", "NORP") and actor is None:
@@ -324,9 +332,13 @@ class EntityGrouper:
         out.sort(key=lambda ms: ms[0].start)
         return out
 
-    @staticmethod
-    def _person_like(g: _Group) -> bool:
-        return g.labels["PERSON"] > 0 and g.mentions[0].actor is None and g.mentions[0].country is None
+    def _person_like(self, g: _Group) -> bool:
+        """Whether a group names a person whose partial names may join it: a listed person, or a PERSON-tagged
+        name that is no dictionary organisation and no country."""
+        m = g.mentions[0]
+        if m.actor is not None:
+            return self.d.actors[m.actor].type == "PERSON"
+        return g.labels["PERSON"] > 0 and m.country is None
 
     def _join_partials(self, groups: list[_Group], uf: _UnionFind) -> None:
         """A surname or given name ("Hameed", "Faiz", or "Hamid") joins the one full name that contains it."""
@@ -401,6 +413,25 @@ class EntityGrouper:
             votes[m.label] += len(m.key.split())
         return max(sorted(votes), key=lambda lab: votes[lab])
 
+    def _resolve_surnames(self, grouped: list[list[Mention]]) -> None:
+        """Give a group of lone listed surnames ("Putin" ... "Putin") the listed person, unless a longer name in
+        the article contains the word: then the surname belongs to that name, not to the dictionary's person.
+        A surname several listed people share ("Bhutto") gives only their common country."""
+        in_full_names = {w for ms in grouped for m in ms if " " in m.key for w in m.key.split()}
+        for ms in grouped:
+            if any(m.actor is not None or " " in m.key for m in ms) or any(m.key in in_full_names for m in ms):
+                continue
+            listed = {m.surname_of for m in ms if m.surname_of is not None}
+            if len(listed) == 1:
+                actor = listed.pop()
+                for m in ms:
+                    m.actor, m.label = actor, "PERSON"
+            elif not listed and any(m.label == "PERSON" for m in ms):
+                iso = self.d.surname_country.get(ms[0].key)
+                if iso:
+                    for m in ms:
+                        m.nationality = iso  # the country the people of this surname act for
+
     def _name(self, ms: list[Mention], etype: str) -> str:
         actor = next((m.actor for m in ms if m.actor is not None), None)
         if actor is not None:
@@ -413,6 +444,7 @@ class EntityGrouper:
 
     def build(self, doc: Doc, grouped: list[list[Mention]]) -> list[Entity]:
         """Entities with type, name, aliases, title and dictionary attributes (context attributes come later)."""
+        self._resolve_surnames(grouped)
         entities = []
         for ms in grouped:
             etype = self._decide_type(ms)
