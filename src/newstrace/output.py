@@ -42,6 +42,10 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+ATOMIC_COLUMNS = frozenset({"verdict", "type", "mode", "modality", "source_kind", "published", "first_seen",
+                            "outlet", "country", "sector", "stage", "kind"})
+
+
 def emit(
     records: Sequence[Mapping[str, Any]],
     fmt: Format | str = Format.table,
@@ -68,8 +72,10 @@ def emit(
         return
     table = Table(title=title, show_lines=False, header_style="bold")
     for c in cols:
-        ident = c == "id" or c.endswith("_id")  # ids are copied into the next command: never wrap them
-        table.add_column(c, max_width=(widths or {}).get(c), overflow="fold", no_wrap=ident, min_width=None)
+        # ids are copied into the next command, and a code broken over two lines ("single-sourc/e") misreads:
+        # neither wraps; the free text columns take the wrapping
+        keep = c == "id" or c.endswith("_id") or c in ATOMIC_COLUMNS
+        table.add_column(c, max_width=(widths or {}).get(c), overflow="fold", no_wrap=keep, min_width=None)
     for r in rows:
         table.add_row(*(_cell(r.get(c)) for c in cols))
     out.print(table)

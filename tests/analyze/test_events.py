@@ -322,3 +322,13 @@ def test_events_cli(corpus_db):
     for bad in (["--type", "PARADE"], ["--since", "9/9/2026"], ["--country", "Pakistan"]):
         res = runner.invoke(app, ["events", "--db", str(corpus_db), *bad])
         assert res.exit_code == 2, (bad, res.output)
+
+
+def test_a_locative_place_inside_the_target_phrase_is_where_it_happened(nlp):
+    doc = nlp("General Idris Vael held a series of meetings with the rebel leadership in Kabul on Saturday.")
+    places = {p.id: p.name for p in doc._.nt_places}
+    ev = _one(list(doc._.nt_events), "meetings")
+    assert ev.type == "CONSULT" and places.get(ev.place) == "Kabul"
+    # a place that only modifies a party says who it is, not where the event was
+    doc = nlp("The Pakistani intelligence chief met the Afghan envoy on Monday.")
+    assert all(e.place is None for e in doc._.nt_events)

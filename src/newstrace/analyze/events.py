@@ -445,10 +445,18 @@ class EventCoder:
                 if found := place_of(obj):
                     return found
         inside = [(p.left_edge.idx, p.right_edge.idx + len(p.right_edge.text)) for p in parties]
-        for start, end, place in binder.places_between(c.seg.start_char, c.seg.end_char):
+        named = binder.places_between(c.seg.start_char, c.seg.end_char)
+        for start, end, place in named:
             if not any(s <= start < e for s, e in inside):
                 return place
-        # a place named only inside a party ("Pakistani ISI chief") says who, not where
+        # a place inside a party's phrase as the object of a locative preposition ("met the Taliban leadership
+        # in Kabul") is where the meeting was; as a modifier ("Pakistani ISI chief", "Kabul's envoy") it says who
+        doc = c.seg.doc
+        for start, end, place in named:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            head = span.root if span is not None else None
+            if head is not None and head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS:
+                return place
         return binder.place_before(c.seg.start_char, para_start)
 
     def _date(self, c: Candidate, binder: Binder, published: str | None) -> str | None:

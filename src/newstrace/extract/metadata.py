@@ -42,7 +42,7 @@ def outlet_from_url(url: str | None) -> str | None:
         parts = _suffixes()(url)
     except Exception:  # noqa: BLE001 - a malformed URL just has no outlet
         return None
-    domain = getattr(parts, "top_domain_under_public_suffix", None) or getattr(parts, "registered_domain", "")
+    domain = parts.top_domain_under_public_suffix  # "" for a host under no public suffix ("localhost")
     return domain.lower() or None
 
 
