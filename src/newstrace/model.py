@@ -204,10 +204,24 @@ class Failure:
     size: int | None = None
 
 
+_SCALARS = (str, int, float, type(None))
+_field_names: dict[type, tuple[str, ...] | None] = {}  # a class -> its field names, None when it is no record
+
+
 def to_dict(obj: Any) -> Any:
-    """The JSON form of any record: dataclasses to dicts, recursively."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    """The JSON form of any record: dataclasses to dicts, recursively.
+
+    Every stored article goes through here (the store keeps the whole analysis as JSON), so the field names of
+    each class are looked up once, and scalars, the bulk of the values, return at the first test."""
+    if isinstance(obj, _SCALARS):
+        return obj
+    cls = type(obj)
+    if cls not in _field_names:
+        record = dataclasses.is_dataclass(cls)
+        _field_names[cls] = tuple(f.name for f in dataclasses.fields(cls)) if record else None
+    names = _field_names[cls]
+    if names is not None:
+        return {n: to_dict(getattr(obj, n)) for n in names}
     if isinstance(obj, (list, tuple)):
         return [to_dict(x) for x in obj]
     if isinstance(obj, dict):

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.language import Language
+from spacy.symbols import ADJ, NOUN, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from newstrace.analyze.lexicons import flag_lexicons, lexicon, words
@@ -31,6 +32,7 @@ from newstrace.analyze.quotemarks import Marked, find_quotes, paragraphs
 from newstrace.analyze.speakers import Speaker, entity_index, phrase_of, resolve_speaker
 from newstrace.model import Quote
 
+_CUE_POS = frozenset({VERB, NOUN, PROPN, ADJ})  # the parts of speech a reported-speech cue can be
 log = logging.getLogger(__name__)
 
 MAX_QUOTES = 2000  # per document: beyond this the rest of a pathological input is left unquoted
@@ -506,6 +508,9 @@ class QuoteFinder:
         hearsay passive ("X is said to ..."), and unnamed reports ("reports emerged about ...")."""
         direct_spans = [(f.marked.start, f.marked.end) for f in direct if f.marked is not None]
         for tok in doc:
+            # every cue below is a verb, a noun or an adjective, or the word "according"
+            if tok.pos not in _CUE_POS and tok.lower_ != "according":
+                continue
             low = tok.lower_
             if low == "according":
                 f = self._according(doc, tok, avoid)
