@@ -7,8 +7,9 @@ not skip it as already seen. Three timings over the same documents:
 
 * bare: ``spacy.load(model)`` and ``nlp.pipe`` over the article texts (what any spaCy user pays);
 * ingest --workers 1: collect + extract + the newstrace pipeline + the SQLite store, one process;
-* ingest --workers N: the same with N analysis processes (this one and N-1 spawned ones, each loading the
-  pipeline: their start-up is in the timing, as it is for a user);
+* ingest --workers N: the same with N analysis processes (this one and N-1 helpers, forked from it when it runs
+  no other thread, else spawned and loading the pipeline themselves: their start-up is in the timing, as it is
+  for a user);
 * bare spaCy nlp.pipe(n_process=N): spaCy's own multiprocessing over the same texts, the machine's ceiling for
   N processes (on a shared or hyper-threaded machine two processes rarely make 2x).
 

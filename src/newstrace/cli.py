@@ -120,14 +120,17 @@ def ingest(
     _load_nlp()  # this process analyses too, with or without helpers; a missing model fails here, before any work
     store = open_store(db)
     started = time.perf_counter()
+    # refreshed after each batch rather than by a timer thread: with no other thread running, analysis helpers
+    # can be forked from this process and share its loaded pipeline (ingest._start_method)
     with Progress(TextColumn("[bold]ingest[/bold]"), BarColumn(bar_width=None), TextColumn("{task.description}"),
-                  TimeElapsedColumn(), console=err, transient=False) as bar:
+                  TimeElapsedColumn(), console=err, transient=False, auto_refresh=False) as bar:
         task = bar.add_task("starting", total=None)
 
         def show(s: IngestStats) -> None:
             rate = s.seen / max(time.perf_counter() - started, 1e-6)
             bar.update(task, description=f"{s.seen} docs ({rate:.1f}/s): {s.stored} stored, {s.skipped} known, "
                                          f"{s.duplicates} duplicate, [red]{s.failed} failed[/red]")
+            bar.refresh()
 
         stats = run_ingest(paths, store, workers=workers, batch_size=batch_size, progress=show)
         show(stats)

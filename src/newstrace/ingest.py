@@ -1,9 +1,10 @@
 """Ingest: collect -> extract -> analyze -> store, in batches, optionally across worker processes.
 
 The documents stream through in batches of ``batch_size``. Each batch is extracted and analysed, then written to
-the store in one transaction. With ``workers`` N > 1 the batches go out in smaller chunks to N-1 spawned processes
-(each loads the spaCy pipeline once) and this process analyses a chunk itself whenever they are all busy, so N
-processes analyse and none waits on another at the end; each chunk's outcomes are stored in one transaction. A document whose raw content is already recorded is skipped before any work is done, which makes
+the store in one transaction. With ``workers`` N > 1 the batches go out in smaller chunks to N-1 helper processes
+(forked from this one, sharing its loaded pipeline, or spawned to load their own when fork is not safe) and this
+process analyses a chunk itself whenever they are all busy, so N processes analyse and none waits on another at
+the end; each chunk's outcomes are stored in one transaction. A document whose raw content is already recorded is skipped before any work is done, which makes
 ingest idempotent and lets a rerun finish an interrupted one. A document that fails at any stage is recorded
 with its stage and reason, and the run goes on.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -95,6 +97,15 @@ def process_batch(raws: list[RawDocument], *, as_is: bool = False, nlp: Any = No
     for raw, *_ in outcomes:
         raw.content = b""  # the bytes are not needed past this point; don't ship them back between processes
     return outcomes
+
+
+def _start_method() -> multiprocessing.context.BaseContext:
+    """How helper processes start: forked from this one when that is safe, so they share the pipeline it has
+    loaded (copy-on-write) and start in milliseconds; spawned (each loads the pipeline itself, seconds) when
+    fork is unavailable or another thread runs here (a fork copies a lock another thread may hold)."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 def _worker_init() -> None:
@@ -183,8 +194,7 @@ def ingest(
     # small chunk per process, so no process idles while another finishes a whole batch
     chunk = max(1, batch_size // (2 * workers))
     helpers = workers - 1  # this process analyses too: N workers are this one and N-1 spawned ones
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=helpers, mp_context=ctx, initializer=_worker_init) as pool:
+    with ProcessPoolExecutor(max_workers=helpers, mp_context=_start_method(), initializer=_worker_init) as pool:
         pending: deque[Future[list[Outcome]]] = deque()
 
         def store_done(block: bool) -> None:

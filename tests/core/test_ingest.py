@@ -145,3 +145,26 @@ def test_two_workers_store_what_one_stores(tmp_path: Path, nlp) -> None:
     a, b = snapshot(one), snapshot(two)
     assert a["articles"] == b["articles"]
     assert a["entities"] == b["entities"] and a["mentions"] == b["mentions"]
+
+
+def test_helpers_are_spawned_when_another_thread_runs_and_store_the_same(tmp_path: Path, nlp) -> None:
+    import threading
+
+    from newstrace.ingest import _start_method
+
+    paths = write_articles(tmp_path / "t", 6)
+    assert _start_method().get_start_method() == "fork"  # the test process runs one thread: helpers fork
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert _start_method().get_start_method() == "spawn"
+        with Store(tmp_path / "spawned.db") as store:
+            spawned = ingest([str(p) for p in paths], store, workers=2, batch_size=4)
+    finally:
+        stop.set()
+        other.join()
+    with Store(tmp_path / "forked.db") as store:
+        forked = ingest([str(p) for p in paths], store, workers=2, batch_size=4)
+    assert spawned.stored == forked.stored == 6
+    assert snapshot(tmp_path / "spawned.db")["articles"] == snapshot(tmp_path / "forked.db")["articles"]
