@@ -82,3 +82,29 @@ def test_corpus_dates(corpus_db):
     wire = next(v for k, v in found.items() if k and k.startswith("U.S., Taliban agree"))
     assert wire["Thursday"] == {"2026-09-03"} and wire["March 2025"] == {"2025-03"}
     assert wire["next month"] == {"2026-10"}
+
+
+def test_parts_of_periods_and_named_months_resolve_against_publication():
+    anchor = parse_anchor("2026-05-15T10:00:00Z")
+    cases = {
+        "early February": ("2026-02", "month"),
+        "late last year": ("2025", "year"),
+        "earlier this month": ("2026-05", "month"),
+        "last August": ("2025-08", "month"),
+        "last May": ("2025-05", "month"),
+        "next March": ("2027-03", "month"),
+        "July last year": ("2025-07", "month"),
+        "January of this year": ("2026-01", "month"),
+        "mid-2018": ("2018", "year"),
+        "late 2020": ("2020", "year"),
+        "Sept. 2024": ("2024-09", "month"),
+        "the end of last year": ("2025", "year"),
+        "this week": ("2026-05-11", "week"),
+        "next month": ("2026-06", "month"),
+        "yesterday": ("2026-05-14", "day"),
+        "October": ("2025-10", "month"),  # a month not yet come this year is last year's, in a past sentence
+    }
+    for text, want in cases.items():
+        assert resolve(text, anchor) == want, text
+    assert resolve("October", anchor, "future") == ("2026-10", "month")
+    assert resolve("late last year", None) == (None, "year")

@@ -46,6 +46,78 @@ _WEEKDAY = re.compile(r"^(?:(?:on|later\s+on|early\s+on|late\s+on)\s+)?(?:(last|
                       r"(?:\s+(?:morning|afternoon|evening|night))?$", re.I)
 _FUTURE_CUES = {"will", "'ll", "\u2019ll", "shall", "next", "upcoming", "scheduled", "planned", "plans"}
 
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+# a part of a period says no more than the period itself: "early February", "late last year", "mid-2018",
+# "earlier this month" are resolved as February, last year, 2018, this month (with its granularity)
+_PART = r"(?:(?:the\s+)?(?:early|mid|late|earlier|later|beginning\s+of|end\s+of|middle\s+of|start\s+of)(?:\s+|\s*-\s*)(?:the\s+)?)?"
+_RELATIVE = re.compile(r"^" + _PART + r"(this|last|next|past|previous|coming)\s+(week|month|year)$", re.I)
+_NAMED_MONTH = re.compile(r"^" + _PART + r"(?:(this|last|next|past)\s+)?" + _MONTH +
+                          r"(?:\s*,?\s+(?:of\s+)?(?:(1[0-9]{3}|20[0-9]{2})|(this|last|next)\s+year))?$", re.I)
+_PART_YEAR = re.compile(r"^" + _PART + r"(1[0-9]{3}|20[0-9]{2})$", re.I)
+_DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
+_STEP = {"this": 0, "last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}
+
+
+def _month_index(word: str) -> int:
+    w = word.lower().rstrip(".")
+    return next(i for i, m in enumerate(_MONTHS, 1) if m.startswith(w[:3]))
+
+
+def _shift_month(year: int, month: int, step: int) -> tuple[int, int]:
+    n = year * 12 + (month - 1) + step
+    return n // 12, n % 12 + 1
+
+
+def _common(expr: str, anchor: datetime | None, prefer: str) -> tuple[str | None, str | None] | None:
+    """The usual news expressions, read without the general parser (which is slow, and misses "early
+    February", "late last year", "last August"): a relative week, month or year, a named month with or without
+    its year, a part of a year, today/yesterday/tomorrow. None when the expression is none of these."""
+    low = expr.lower()
+    if low in _DAY_WORDS:
+        if anchor is None:
+            return None, "day"
+        return _format(anchor + timedelta(days=_DAY_WORDS[low]), "day"), "day"
+    m = _PART_YEAR.match(expr)
+    if m:
+        return m.group(1), "year"
+    m = _RELATIVE.match(expr)
+    if m:
+        if anchor is None:
+            return None, m.group(2).lower()
+        step, unit = _STEP[m.group(1).lower()], m.group(2).lower()
+        if unit == "year":
+            return f"{anchor.year + step:04d}", "year"
+        if unit == "month":
+            y, mo = _shift_month(anchor.year, anchor.month, step)
+            return f"{y:04d}-{mo:02d}", "month"
+        monday = anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=step)
+        return _format(monday, "week"), "week"
+    m = _NAMED_MONTH.match(expr)
+    if m:
+        which, month, year, rel_year = m.group(1), _month_index(m.group(2)), m.group(3), m.group(4)
+        if year:
+            return f"{int(year):04d}-{month:02d}", "month"
+        if anchor is None:
+            return None, "month"
+        if rel_year:
+            return f"{anchor.year + _STEP[rel_year.lower()]:04d}-{month:02d}", "month"
+        which = (which or "").lower()
+        if which in ("last", "past"):
+            # the most recent such month before the one of publication ("last May" in May is a year back)
+            y = anchor.year if month < anchor.month else anchor.year - 1
+        elif which == "next":
+            y = anchor.year if month > anchor.month else anchor.year + 1
+        elif which == "this":
+            y = anchor.year
+        elif prefer == "future":
+            y = anchor.year if month >= anchor.month else anchor.year + 1
+        else:
+            y = anchor.year if month <= anchor.month else anchor.year - 1
+        return f"{y:04d}-{month:02d}", "month"
+    return None
+
 
 def parse_anchor(published: str | None) -> datetime | None:
     """The publication date as a datetime at noon (None when missing or unreadable)."""
@@ -94,6 +166,9 @@ def resolve(text: str, anchor: datetime | None, prefer: str = "past") -> tuple[s
     m = _WEEKDAY.match(expr)
     if m:
         return _weekday(m, anchor, prefer)
+    common = _common(expr, anchor, prefer)
+    if common is not None:
+        return common
     expr = _HEDGE.sub("", expr)
     has_year = bool(_YEAR.search(expr))
     if anchor is None and not has_year:
