@@ -4,9 +4,9 @@ The documents stream through in batches of ``batch_size``. Each batch is extract
 the store in one transaction. With ``workers`` N > 1 the batches go out in smaller chunks to N-1 helper processes
 (forked from this one, sharing its loaded pipeline, or spawned to load their own when fork is not safe) and this
 process analyses a chunk itself whenever they are all busy, so N processes analyse and none waits on another at
-the end; each chunk's outcomes are stored in one transaction. A document whose raw content is already recorded is skipped before any work is done, which makes
-ingest idempotent and lets a rerun finish an interrupted one. A document that fails at any stage is recorded
-with its stage and reason, and the run goes on.
+the end; each chunk's outcomes are stored in one transaction. A document whose raw content is already recorded
+is skipped before any work is done, which makes ingest idempotent and lets a rerun finish an interrupted one. A
+document that fails at any stage is recorded with its stage and reason, and the run goes on.
 """
 
 from __future__ import annotations

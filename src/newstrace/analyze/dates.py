@@ -48,10 +48,12 @@ _FUTURE_CUES = {"will", "'ll", "\u2019ll", "shall", "next", "upcoming", "schedul
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
-_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 # a part of a period says no more than the period itself: "early February", "late last year", "mid-2018",
 # "earlier this month" are resolved as February, last year, 2018, this month (with its granularity)
-_PART = r"(?:(?:the\s+)?(?:early|mid|late|earlier|later|beginning\s+of|end\s+of|middle\s+of|start\s+of)(?:\s+|\s*-\s*)(?:the\s+)?)?"
+_PART = (r"(?:(?:the\s+)?(?:early|mid|late|earlier|later|beginning\s+of|end\s+of|middle\s+of|start\s+of)"
+         r"(?:\s+|\s*-\s*)(?:the\s+)?)?")
 _RELATIVE = re.compile(r"^" + _PART + r"(this|last|next|past|previous|coming)\s+(week|month|year)$", re.I)
 _NAMED_MONTH = re.compile(r"^" + _PART + r"(?:(this|last|next|past)\s+)?" + _MONTH +
                           r"(?:\s*,?\s+(?:of\s+)?(?:(1[0-9]{3}|20[0-9]{2})|(this|last|next)\s+year))?$", re.I)
