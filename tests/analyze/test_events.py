@@ -332,3 +332,11 @@ def test_a_locative_place_inside_the_target_phrase_is_where_it_happened(nlp):
     # a place that only modifies a party says who it is, not where the event was
     doc = nlp("The Pakistani intelligence chief met the Afghan envoy on Monday.")
     assert all(e.place is None for e in doc._.nt_events)
+
+
+def test_a_light_verb_carries_an_event_through_a_measure_noun(nlp):
+    ev = _one(_events(nlp, "General Idris Vael on Saturday held a series of meetings with the rebel leadership."),
+              "meetings")
+    assert ev.type == "CONSULT" and ev.actor_text == "General Idris Vael"
+    ev = _one(_events(nlp, "Dock unions staged a wave of strikes across Ostrel."), "strikes")
+    assert ev.type == "PROTEST" and ev.actor_text == "Dock unions"

@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 OBJECT_DEPS = {"dobj", "dative", "obj"}
 # an event noun is carried by a light verb when it is the verb's object or its passive subject
 LIGHT_NOUN_DEPS = {"dobj", "nsubjpass", "attr", "oprd"}
+# nouns that count or group events ("a series of meetings", "a new round of talks", "a wave of strikes")
+MEASURE_NOUNS = {"series", "round", "number", "couple", "set", "string", "spate", "wave", "flurry", "host", "batch"}
 # links through which a governing event word takes another event as its complement
 COMPLEMENT_DEPS = {"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "nsubjpass"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -199,8 +201,11 @@ class EventCoder:
                 continue
             if tok.dep_ == "compound" or tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
                 continue  # "protest leaders", or a word inside a name
-            head = tok.head
-            if (tok.dep_ in LIGHT_NOUN_DEPS and head.i != tok.i and head.pos_ in ("VERB", "AUX")
+            carrier = tok
+            if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in MEASURE_NOUNS:
+                carrier = tok.head.head  # "held a series of meetings": the measure noun is the light verb's object
+            head = carrier.head
+            if (carrier.dep_ in LIGHT_NOUN_DEPS and head.i != carrier.i and head.pos_ in ("VERB", "AUX")
                     and head.lemma_.lower() in self.light_verbs and seg.start <= head.i < seg.end):
                 if ("light", head.lemma_.lower(), tok.lemma_.lower()) in self.lex.not_events:
                     continue  # "took charge" is an assumption of office, not a charge
