@@ -158,3 +158,12 @@ def test_a_shared_phrase_actor_does_not_make_one_story(tmp_path):
         assert len(stories) == 2
         a, b = (load_mentions(store.conn, [i])[0] for i in ids)
         assert a.participants == b.participants == {"x:two sides"} and not a.tokens
+
+
+def test_a_story_lists_named_participants_before_phrases():
+    from newstrace.link.stories import summarise
+
+    named = [_m("a1", actors=("n:oren valdis", "x:their home")), _m("a2", actors=("x:their home",))]
+    assert [a["name"] for a in summarise(named)["actors"]] == ["sereth council", "oren valdis"]  # by reports
+    only_phrases = [_m("a3", actors=("x:three civilians",), targets=("x:a village",))]
+    assert {a["name"] for a in summarise(only_phrases)["actors"]} == {"three civilians", "a village"}

@@ -652,7 +652,10 @@ def summarise(members: Iterable[Mention]) -> dict[str, Any]:
     countries = Counter(m.place_country for m in members if m.place_country)
     return {
         "type": types.most_common(1)[0][0] if types else None,
-        "actors": [{"key": k, "name": display[k]} for k, _ in names.most_common(6)],
+        # named participants first: a phrase ("their home", "a framework") shows only when nobody is named
+        "actors": [{"key": k, "name": display[k]}
+                   for k, _ in sorted(names.most_common(), key=lambda kv: (kv[0].startswith("x:"), -kv[1]))[:6]
+                   if not k.startswith("x:") or all(n.startswith("x:") for n in names)],
         "place": places.most_common(1)[0][0] if places else None,
         "country": countries.most_common(1)[0][0] if countries else None,
     }
