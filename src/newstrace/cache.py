@@ -76,6 +76,7 @@ def cached(name: str, key: str, build: Callable[[], T]) -> T:
 
 
 def _write(path: Path, value: Any) -> None:
+    tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
@@ -87,7 +88,5 @@ def _write(path: Path, value: Any) -> None:
                 old.unlink(missing_ok=True)  # an entry for an older key is never read again
     except (OSError, ValueError) as exc:
         log.warning("cache entry %s not written: %s", path, exc)
-        try:
-            os.unlink(tmp)  # type: ignore[possibly-undefined]
-        except (OSError, NameError):
-            pass
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)

