@@ -44,6 +44,7 @@ class Gold:
     name: str
     lat: float | None
     lon: float | None
+    geonameid: int | None = None
 
 
 @dataclass
@@ -63,9 +64,10 @@ def read_gwn(path: Path) -> list[Doc]:
         for t in art.iter("toponym"):
             if t.findtext("type") not in TOPONYM_TYPES:
                 continue
-            lat, lon = t.findtext("latitude"), t.findtext("longitude")
+            lat, lon, gid = t.findtext("latitude"), t.findtext("longitude"), (t.findtext("geonamesID") or "").strip()
             d.gold.append(Gold(int(t.findtext("start")), int(t.findtext("end")), t.findtext("extractedName") or "",
-                               float(lat) if lat else None, float(lon) if lon else None))
+                               float(lat) if lat else None, float(lon) if lon else None,
+                               int(gid) if gid.isdigit() else None))
         docs.append(d)
     return docs
 
@@ -93,10 +95,15 @@ class Scores:
         self.c["tp_overlap_gold"] += sum(any(s < ge and e > gs for s, e in pspans) for gs, ge in gspans)
         self.c["tp_overlap_pred"] += sum(any(s < ge and e > gs for gs, ge in gspans) for s, e in pspans)
 
-    def resolution(self, key: str, gold: Gold, lat: float | None, lon: float | None) -> None:
+    def resolution(self, key: str, gold: Gold, lat: float | None, lon: float | None,
+                   geonameid: int | None = None) -> None:
+        """Count a hit within 161 km; under ``key + "_id"`` also one that names the gold's own GeoNames entry,
+        whatever point each side uses for it (a country or a region has no single point)."""
+        near = lat is not None and lon is not None and km(gold.lat, gold.lon, lat, lon) <= KM
         self.c[key + "_n"] += 1
-        if lat is not None and lon is not None and km(gold.lat, gold.lon, lat, lon) <= KM:
-            self.c[key + "_hit"] += 1
+        self.c[key + "_hit"] += near
+        self.c[key + "_id_n"] += 1
+        self.c[key + "_id_hit"] += near or (geonameid is not None and geonameid == gold.geonameid)
 
     def prf(self, kind: str) -> tuple[float, float, float]:
         if kind == "exact":
@@ -117,7 +124,7 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
 
     from newstrace.analyze.gazetteer import get_gazetteer
     from newstrace.analyze.pipeline import load_nlp, make_doc
-    from newstrace.analyze.places import article_locale, is_site_name, outlet_country, place_at, resolve
+    from newstrace.analyze.places import article_locale, outlet_country, place_at, resolve, takes_locale
     from newstrace.model import Article
 
     docs = read_gwn(path)[:limit]
@@ -159,12 +166,12 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
         print(f"flashgeotext unavailable: {exc}", file=sys.stderr)
         geotext = None
 
-    def population_only(name: str) -> tuple[float | None, float | None]:
+    def population_only(name: str) -> tuple[float | None, float | None, int | None]:
         cands = g.lookup(name)
         if not cands:
-            return None, None
+            return None, None, None
         c = max(cands, key=lambda c: c.population)
-        return c.lat, c.lon
+        return c.lat, c.lon, c.geonameid
 
     for doc, sd in zip(docs, spacy_docs):
         pred = sorted({(s, e) for p in sd._.nt_places for s, e in p.mentions})
@@ -192,10 +199,12 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
             if gd.lat is None:
                 continue
             cands = g.lookup(gd.name)
-            best, _ = resolve(g, gd.name, cands, doc.text, gd.start, gd.end, focus)
-            if best is None and is_site_name(gd.name):
-                best = article_locale(sd._.nt_places)  # a Place: it has the lat/lon used below
-            ours.resolution("gold", gd, best.lat if best else None, best.lon if best else None)
+            best, site = resolve(g, gd.name, cands, doc.text, gd.start, gd.end, focus)
+            if best is None and takes_locale(gd.name):
+                best, site = article_locale(sd._.nt_places, focus), True  # a Place: it has lat/lon too
+            # a site lies at (or in) the place it names: that place's GeoNames entry is not the site's own
+            ours.resolution("gold", gd, best.lat if best else None, best.lon if best else None,
+                            None if site or best is None else best.geonameid)
             base.resolution("gold", gd, *population_only(gd.name))
             if misses is not None and (best is None or best.lat is None
                                        or km(gd.lat, gd.lon, best.lat, best.lon) > KM):
@@ -252,6 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     a, n = res["ours"].acc("known")
     b, _ = res["base"].acc("known")
     print(f"{'(b) ... of those the gazetteer knows (n=' + str(n) + ')':44} {a:>10.3f} {b:>10.3f}")
+    a, n = res["ours"].acc("gold_id")
+    b, _ = res["base"].acc("gold_id")
+    print(f"{'(b) ... or naming the gold GeoNames entry':44} {a:>10.3f} {b:>10.3f}")
     a, n = res["ours"].acc("e2e")
     b, m = res["base"].acc("e2e")
     print(f"{'(c) accuracy@161km, recognised (n=' + str(n) + '/' + str(m) + ')':44} {a:>10.3f} {b:>10.3f}")

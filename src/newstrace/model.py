@@ -95,7 +95,9 @@ class Place:
     lon: float | None = None
     geonameid: int | None = None
     mentions: list[Span] = field(default_factory=list)
-    feature: str | None = None  # country | city | region | ...
+    # country | continent | area | region | county | capital | city | physical: a gazetteer entry; site | local: a
+    # name the gazetteer lacks, placed at the place it names or at the article's town (README, "The record")
+    feature: str | None = None
 
 
 @dataclass

