@@ -190,3 +190,12 @@ def test_districts_news_names_that_the_admin_tables_lack():
     assert best_candidate(g.lookup("T&T"), Counter()).country == "TTO"
     # a site's name made of kind words only places it nowhere: "Old Town Manassas" is not in a town "Old Town"
     assert all(c.name != "Old Town" for c in g.lookup_within("Old Town Manassas"))
+
+
+def test_a_direction_before_a_country_names_part_of_it_not_a_namesake_town(nlp):
+    an = analyze_article(_article("Troops crossed into South Lebanon at dawn, the army said."), nlp)
+    south = _place(an, "South Lebanon")
+    assert (south.country, south.feature, south.geonameid) == ("LBN", "site", None)
+    # the town stays a town where the article says so
+    an2 = analyze_article(_article("Police in South Lebanon, Ohio, closed the bridge over the river."), nlp)
+    assert _place(an2, "South Lebanon").country == "USA"

@@ -125,10 +125,19 @@ def resolve(g: Gazetteer, name: str, cands: list[Candidate], text: str, start: i
     site = not cands
     if site:
         cands = g.lookup_within(name)
+    elif all(c.feature in ("city", "county") for c in cands):
+        # "South Lebanon", "northern Syria": a direction before a country or region names a part of it, not a
+        # town of another country that happens to bear the whole name (unless the article is about that country)
+        head, _, rest = name.partition(" ")
+        if name_key(head) in _DIRECTIONS and not any(c.country in focus for c in cands):
+            whole = [c for c in g.lookup(rest) if c.feature in ("country", "region") and c.primary]
+            if whole:
+                cands, site = whole, True
     qualifier = _qualifier(text, end, g) if len(cands) > 1 else set()
     return best_candidate(cands, focus, qualifier, len(cands) > 1 and region_cue(text, start, end)), site
 
 
+_DIRECTIONS = frozenset("north south east west northern southern eastern western central upper lower".split())
 # the last word of a name that makes it a site: a street, building, venue or neighbourhood
 _SITE_WORDS = frozenset("""
     street st road rd avenue ave lane drive boulevard blvd way square plaza park hall house court courthouse
