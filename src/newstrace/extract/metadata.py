@@ -1,7 +1,7 @@
 """Article metadata that every input form shares: outlet from URL, ISO dates, language, stop words.
 
-All of it works offline: the public-suffix list is the snapshot bundled with ``tldextract`` and the stop-word
-lists are the ones spaCy ships for each language (plain data, no model is loaded).
+All of it works offline: registered domains come from ``newstrace.domains`` (tldextract's bundled public-suffix
+snapshot) and the stop-word lists are the ones spaCy ships for each language (plain data, no model is loaded).
 """
 
 from __future__ import annotations
@@ -11,23 +11,17 @@ import importlib.util
 import re
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from functools import lru_cache, cache
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+from newstrace.domains import registered_domain
 
 # languages whose stop words the line classifier and the language check know (spaCy's spacy.lang.<code>)
 LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "pl")
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
-
-
-@lru_cache(maxsize=1)
-def _suffixes() -> Any:
-    import tldextract
-
-    # suffix_list_urls=() keeps to the bundled snapshot (never a download); no cache dir keeps extract pure
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 def outlet_from_url(url: str | None) -> str | None:
@@ -38,12 +32,7 @@ def outlet_from_url(url: str | None) -> str | None:
         return None  # a local path, not a URL
     if url.lower().startswith("file:"):
         return None
-    try:
-        parts = _suffixes()(url)
-    except Exception:  # noqa: BLE001 - a malformed URL just has no outlet
-        return None
-    domain = parts.top_domain_under_public_suffix  # "" for a host under no public suffix ("localhost")
-    return domain.lower() or None
+    return registered_domain(url)
 
 
 _DOMAIN = re.compile(r"\b(?:www\.)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,})\b", re.I)

@@ -11,12 +11,11 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-import tldextract
 import yaml
 
+from newstrace.domains import registered_domain as domain_of
 from newstrace.settings import DATA_DIR, get_settings
 from newstrace.yamlio import read_yaml
 
@@ -26,20 +25,11 @@ _DOMAINISH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?[^\s/]+\.[a-z]{2,}(?:[:/].*)
 _WS = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=1)
-def _extractor() -> tldextract.TLDExtract:
-    # suffix_list_urls=() and no cache dir: the snapshot bundled with tldextract, no network, no disk writes
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-
-
 def registered_domain(value: str | None) -> str | None:
     """The registered domain (``example.co.uk``) of a URL or host name, or None when it has none."""
     if not value or not _DOMAINISH.match(value.strip()):
         return None
-    ext = _extractor()(value.strip())
-    if not ext.domain or not ext.suffix:
-        return None
-    return f"{ext.domain}.{ext.suffix}".lower()
+    return domain_of(value)
 
 
 def outlet_key(url: str | None, outlet: str | None) -> str | None:
