@@ -124,7 +124,8 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
 
     from newstrace.analyze.gazetteer import get_gazetteer
     from newstrace.analyze.pipeline import load_nlp, make_doc
-    from newstrace.analyze.places import article_locale, outlet_country, place_at, resolve, takes_locale
+    from newstrace.analyze.places import (article_locale, outlet_country, outlet_town, place_at, resolve,
+                                          takes_locale)
     from newstrace.model import Article
 
     docs = read_gwn(path)[:limit]
@@ -181,6 +182,9 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
         home = outlet_country(sd._.nt_meta or {}, d)
         if home:
             focus[home] += 2
+        town = outlet_town(sd._.nt_meta or {}, g)
+        if town is not None and town.admin1:
+            focus[town.admin1] += 1
         for p in sd._.nt_places:
             if p.country and p.feature in ("country", "region"):
                 focus[p.country] += len(p.mentions)
@@ -201,7 +205,7 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
             cands = g.lookup(gd.name)
             best, site = resolve(g, gd.name, cands, doc.text, gd.start, gd.end, focus)
             if best is None and takes_locale(gd.name):
-                best, site = article_locale(sd._.nt_places, focus), True  # a Place: it has lat/lon too
+                best, site = article_locale(sd._.nt_places, focus, town), True  # a Place: it has lat/lon too
             # a site lies at (or in) the place it names: that place's GeoNames entry is not the site's own
             ours.resolution("gold", gd, best.lat if best else None, best.lon if best else None,
                             None if site or best is None else best.geonameid)

@@ -8,6 +8,7 @@ from collections import Counter
 from newstrace.analyze.gazetteer import admin_bare_key, get_gazetteer
 from newstrace.analyze.pipeline import analyze_article, make_doc
 from newstrace.analyze.places import article_locale, best_candidate, place_at
+from newstrace.link.outlets import OutletHome, outlet_homes
 from newstrace.model import Article, Place, article_id
 
 
@@ -175,6 +176,16 @@ def test_the_articles_town_is_one_of_its_leading_country():
                     feature="region", mentions=[[80, 89]])]
     assert article_locale(places).name == "Dubreuil"  # no focus: the most named town
     assert article_locale(places, Counter({"USA": 3, "US.LA": 2, "MUS": 1})).name == "Lafayette"
+    # a tie goes to the town of the region the article names
+    places.insert(1, Place(id="p4", name="Charleston", country="USA", admin1="US.SC", lat=32.8, lon=-79.9,
+                           geonameid=4, feature="city", mentions=[[100, 110]]))
+    assert article_locale(places, Counter({"USA": 3, "US.LA": 2})).name == "Lafayette"
+    # no town at all: the region, then a small country (not a big one)
+    regions = [p for p in places if p.feature == "region"]
+    assert article_locale(regions, Counter({"USA": 1})).name == "Louisiana"
+    ireland = Place(id="p5", name="Ireland", country="IRL", lat=53.0, lon=-8.0, feature="country", mentions=[[0, 7]])
+    canada = Place(id="p6", name="Canada", country="CAN", lat=60.0, lon=-95.0, feature="country", mentions=[[9, 15]])
+    assert article_locale([ireland]).name == "Ireland" and article_locale([canada]) is None
 
 
 def test_districts_news_names_that_the_admin_tables_lack():
@@ -199,3 +210,26 @@ def test_a_direction_before_a_country_names_part_of_it_not_a_namesake_town(nlp):
     # the town stays a town where the article says so
     an2 = analyze_article(_article("Police in South Lebanon, Ohio, closed the bridge over the river."), nlp)
     assert _place(an2, "South Lebanon").country == "USA"
+
+
+def test_a_local_outlets_town_places_the_streets_its_articles_never_locate(nlp, tmp_path, monkeypatch):
+    """A local paper names its streets without its town: the town comes from the outlet homes table."""
+    text = "Water mains burst overnight under Quarvelle Street, flooding cellars in Varzelha."
+    an = analyze_article(_article(text, url="https://www.nola.com/news/2026/11/flooding.html"), nlp)
+    street = _place(an, "Quarvelle Street")
+    assert street.feature == "site" and street.country == "USA" and abs(street.lat - 29.95) < 0.2
+    # without a known home the same text has no town to lie in
+    an2 = analyze_article(_article(text, url="https://unknown-paper.example.com/flooding.html"), nlp)
+    assert _place(an2, "Quarvelle Street").lat is None
+    # a user's file adds outlets (and wins over the shipped entries)
+    user = tmp_path / "outlets.yaml"
+    user.write_text("homes:\n  harbourgazette.com: {country: PRT, town: Porto}\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSTRACE_OUTLETS", str(user))
+    outlet_homes.cache_clear()
+    try:
+        an3 = analyze_article(_article(text, url="https://harbourgazette.com/a/1"), nlp)
+        assert _place(an3, "Quarvelle Street").country == "PRT"
+        assert outlet_homes()["harbourgazette.com"] == OutletHome("PRT", "Porto", None)
+    finally:
+        monkeypatch.delenv("NEWSTRACE_OUTLETS")
+        outlet_homes.cache_clear()

@@ -6,16 +6,18 @@ Other components find the place of a span with ``place_at(doc, start_char, end_c
 Resolution ranks the gazetteer's candidates for a name by
 - what kind of place it is: bare names prefer countries, continents and states, then capitals, then cities;
 - population (a log scale, so a big city beats a hamlet of the same name but not an explicit qualifier);
-- the article's own focus: the countries its unambiguous places name and the outlet's country (its ccTLD);
+- the article's own focus: the countries its unambiguous places name and the outlet's country (from
+  ``data/outlets/homes.yaml`` or its ccTLD), and a local outlet's region;
 - an explicit qualifier after a comma ("Doha, Qatar", "Springfield, Illinois");
 - a word that calls it a region ("New York state", "the province of Punjab"): regions and counties first.
 
 A name the gazetteer lacks that contains a place's name ("Manila Cathedral", "University of Alberta") becomes a
 place of feature ``site`` at the contained place's point, without a GeoNames id of its own; one that contains
 none but is a street, building or venue by its last word ("Royal Street", "Barclays Center") is a ``site`` at the
-town the article is about (``article_locale``); any other proper name it lacks (a suburb, a village too small for
-the gazetteer: local news names its own town's without saying where they are) is a ``local`` place there. Neither
-has a GeoNames id of its own, so a user can tell them from gazetteer matches.
+town the article is about (``article_locale``: a town it names, else a local outlet's home town); any other
+proper name it lacks (a suburb, a village too small for the gazetteer: local news names its own town's without
+saying where they are) is a ``local`` place there. Neither has a GeoNames id of its own, so a user can tell them
+from gazetteer matches.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from spacy.tokens import Doc
 from newstrace.analyze.actors import ActorDictionary, get_dictionary
 from newstrace.analyze.gazetteer import Candidate, Gazetteer, get_gazetteer
 from newstrace.analyze.names import clean_surface, doc_text, name_key
+from newstrace.link.outlets import OutletHome, outlet_homes, outlet_key
 from newstrace.model import Place
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -50,11 +53,37 @@ if not Doc.has_extension(_INDEX):
 
 
 def outlet_country(meta: dict, d: ActorDictionary) -> str | None:
-    """The country of the outlet's country-code domain ("dawn.com.pk" -> PAK), None for generic domains."""
+    """The country of the article's outlet: from the outlet homes (``data/outlets/homes.yaml``, "nola.com" ->
+    USA) or its country-code domain ("dawn.com.pk" -> PAK); None for an unknown generic domain."""
+    home = _home(meta)
+    if home is not None:
+        return home.country
     url = (meta or {}).get("url") or ""
     host = urlsplit(url).hostname or (meta or {}).get("outlet") or ""
     tld = "." + host.rsplit(".", 1)[-1].lower() if "." in host else ""
     return d.tld_country.get(tld)
+
+
+def _home(meta: dict) -> OutletHome | None:
+    meta = meta or {}
+    key = outlet_key(meta.get("url"), meta.get("outlet"))
+    return outlet_homes().get(key) if key else None
+
+
+def outlet_town(meta: dict, g: Gazetteer) -> Place | None:
+    """The home town of a local outlet ("nola.com" -> New Orleans) as a place without mentions, or None."""
+    home = _home(meta)
+    return _town_place(home.town, home.country, home.admin1, g) if home is not None and home.town else None
+
+
+def _town_place(town: str, country: str, admin1: str | None, g: Gazetteer) -> Place | None:
+    found = [c for c in g.lookup(town) if c.country == country and c.feature in ("city", "capital")
+             and (admin1 is None or c.admin1 == admin1)]
+    if not found:
+        return None
+    c = max(found, key=lambda c: c.population)
+    return Place(id="home", name=c.name, country=c.country, admin1=c.admin1, lat=c.lat, lon=c.lon,
+                 geonameid=c.geonameid, feature=c.feature)
 
 
 def _score(c: Candidate, focus: Counter[str], qualifier: set[str], region_cue: bool = False,
@@ -149,24 +178,32 @@ _SITE_WORDS = frozenset("""
 """.split())
 
 
-def article_locale(places: list[Place], focus: Counter[str] | None = None) -> Place | None:
+def article_locale(places: list[Place], focus: Counter[str] | None = None, home: Place | None = None) -> Place | None:
     """Where an article's unnamed-town places most likely lie: the town, city or county it names most often
-    (the first on a tie); else its most named region; else its country when that is small.
+    among those of its leading country; else its local outlet's home town (``home``); else the town it names
+    most; else its most named region; else its country when that is small.
 
-    With the article's focus, places of its leading country go first: a namesake in another country that the
-    article happens to name ("Dubreuil", a surname read as a town) is not where its streets lie. A country
-    stands in only when it is small enough that its point is near all of it (``SMALL_COUNTRY_KM2``).
+    Places of the article's leading country go first: a namesake in another country that the article happens to
+    name ("Dubreuil", a surname read as a town) is not where its streets lie. A country stands in only when it is
+    small enough that its point is near all of it (``SMALL_COUNTRY_KM2``).
     """
-    countries = Counter({k: n for k, n in (focus or {}).items() if "." not in k})
+    focus = focus or Counter()
+    countries = Counter({k: n for k, n in focus.items() if "." not in k})
     lead = countries.most_common(1)[0][0] if countries else None
     located = [p for p in places if p.lat is not None]
+    towns = [p for p in located if p.feature in ("city", "capital", "county")]
     small = small_countries()
-    for tier in (("city", "capital", "county"), ("region",), ("country",)):
-        found = [p for p in located if p.feature in tier and (tier != ("country",) or p.country in small)]
-        if lead is not None:
-            found = [p for p in found if p.country == lead] or found
+    tiers = ([p for p in towns if p.country == lead] if lead else towns,
+             [home] if home is not None else [],
+             towns,
+             [p for p in located if p.feature == "region" and p.country == lead],
+             [p for p in located if p.feature == "region"],
+             [p for p in located if p.feature == "country" and p.country in small])
+    for found in tiers:
         if found:
-            return max(found, key=lambda p: len(p.mentions))
+            # on a tie, a town of the region the article names most ("Gainesville" before "Charleston" in an
+            # article that names Virginia)
+            return max(found, key=lambda p: (len(p.mentions), bool(p.admin1) and focus.get(p.admin1, 0)))
     return None
 
 
@@ -239,9 +276,13 @@ class PlaceResolver:
         text = doc_text(doc)
         mentions = self.mentions(doc, text)
         focus: Counter[str] = Counter()
-        home = outlet_country(doc._.nt_meta or {}, self.d)
+        meta = doc._.nt_meta or {}
+        home = outlet_country(meta, self.d)
         if home:
             focus[home] += 2
+        town = outlet_town(meta, self.g)
+        if town is not None and town.admin1:
+            focus[town.admin1] += 1
         cands = [self.g.lookup(name) for _, _, name in mentions]
         # nationalities named in the article point at its countries too ("Afghan officials")
         for ent in doc._.nt_entities or []:
@@ -275,10 +316,11 @@ class PlaceResolver:
             spans.append((start, end, place))
         # a street, building or suburb the gazetteer cannot place lies, most likely, in the town the article is
         # about: a ``site`` when its name says it is one, else a ``local`` place
-        locale = article_locale(list(places.values()), focus)
+        locale = article_locale(list(places.values()), focus, town)
         for key, place in places.items():
             if locale is not None and key[0] == "?" and takes_locale(place.name):
-                place.country, place.admin1, place.lat, place.lon = locale.country, locale.admin1, locale.lat, locale.lon
+                place.country, place.admin1 = locale.country, locale.admin1
+                place.lat, place.lon = locale.lat, locale.lon
                 place.feature = "site" if is_site_name(place.name) else "local"
         doc._.nt_places = list(places.values())
         spans.sort(key=lambda t: t[0])

@@ -3,7 +3,9 @@
 An outlet is the registered domain of the article's URL (``tldextract`` with its bundled public-suffix snapshot,
 never the network), else of the outlet field when that is a domain, else the outlet name case-folded. Outlets of
 one owner or one wire are grouped by the YAML files of ``data/outlets/`` plus the user's files
-(``NEWSTRACE_OUTLETS``), so that they count once when independent outlets are counted.
+(``NEWSTRACE_OUTLETS``), so that they count once when independent outlets are counted. The same files say where
+outlets publish from (``homes:``: the country of a .com outlet, the town of a local one), which the place
+component reads as the article's focus.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -90,3 +93,36 @@ def load_groups(extra: list[Path] | None = None) -> OutletGroups:
     for path in files:
         read_group_file(Path(path), groups)
     return groups
+
+
+@dataclass(frozen=True)
+class OutletHome:
+    """Where an outlet publishes from: its country (ISO3) and, for a local outlet, its town (and GeoNames admin1
+    code where the country has several towns of the name)."""
+
+    country: str
+    town: str | None = None
+    admin1: str | None = None
+
+
+def read_home_file(path: Path, into: dict[str, OutletHome]) -> None:
+    """Add the ``homes:`` of one YAML file (``domain: {country, town, admin1}``); a bad file or entry is skipped."""
+    try:
+        data = read_yaml(path) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        log.warning("outlet homes file %s skipped: %s", path, exc)
+        return
+    homes = data.get("homes") if isinstance(data, dict) else None
+    for outlet, home in (homes or {}).items() if isinstance(homes, dict) else ():
+        if isinstance(home, dict) and isinstance(home.get("country"), str):
+            into[_normalise_member(str(outlet))] = OutletHome(home["country"].upper(), home.get("town"),
+                                                              home.get("admin1"))
+
+
+@lru_cache(maxsize=1)
+def outlet_homes() -> dict[str, OutletHome]:
+    """The shipped outlet homes plus the user's files (``NEWSTRACE_OUTLETS``; later files win), read once."""
+    homes: dict[str, OutletHome] = {}
+    for path in sorted((DATA_DIR / "outlets").glob("*.yaml")) + list(get_settings().outlet_files):
+        read_home_file(Path(path), homes)
+    return homes
