@@ -76,7 +76,10 @@ def outlet_town(meta: dict, g: Gazetteer) -> Place | None:
     return _town_place(home.town, home.country, home.admin1, g) if home is not None and home.town else None
 
 
+@lru_cache(maxsize=1024)
 def _town_place(town: str, country: str, admin1: str | None, g: Gazetteer) -> Place | None:
+    """The biggest town of the name in the country (and region), as a mention-less place shared by the
+    outlet's articles: read it, never change it."""
     found = [c for c in g.lookup(town) if c.country == country and c.feature in ("city", "capital")
              and (admin1 is None or c.admin1 == admin1)]
     if not found:
