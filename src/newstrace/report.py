@@ -47,10 +47,11 @@ def places(console: Console, an: Analysis) -> None:
     if not an.places:
         return
     t = Table(title="Places", title_justify="left", header_style="bold")
-    for col in ("name", "country", "admin1", "lat", "lon", "geonameid", "mentions"):
+    # the kind tells a gazetteer entry from a site or local place put at the article's town (README, "The record")
+    for col in ("name", "kind", "country", "admin1", "lat", "lon", "geonameid", "mentions"):
         t.add_column(col)
     for p in an.places:
-        t.add_row(p.name, p.country or "", p.admin1 or "", f"{p.lat:.2f}" if p.lat is not None else "",
+        t.add_row(p.name, p.feature or "", p.country or "", p.admin1 or "", f"{p.lat:.2f}" if p.lat is not None else "",
                   f"{p.lon:.2f}" if p.lon is not None else "", str(p.geonameid or ""), str(len(p.mentions)))
     console.print(t)
 
