@@ -233,3 +233,15 @@ def test_a_local_outlets_town_places_the_streets_its_articles_never_locate(nlp, 
     finally:
         monkeypatch.delenv("NEWSTRACE_OUTLETS")
         outlet_homes.cache_clear()
+
+
+def test_the_dateline_town_is_where_unlocated_streets_lie(nlp):
+    """A wire story may name another town more often than the one it was filed from; its dateline says where."""
+    body = ("Crews who had fought fires in Mombasa last week arrived after a blaze on Quarvelle Street spread "
+            "overnight. Engines from Mombasa and from Malindi followed, and officials in Mombasa said more would come.")
+    an = analyze_article(_article("NAIROBI, Kenya (AP) — " + body), nlp)
+    street, nairobi = _place(an, "Quarvelle Street"), _place(an, "Nairobi")
+    assert street.feature == "site" and (street.lat, street.lon) == (nairobi.lat, nairobi.lon)
+    # the same story without its dateline puts the street in the town it names most
+    an2 = analyze_article(_article(body), nlp)
+    assert _place(an2, "Quarvelle Street").lat == _place(an2, "Mombasa").lat

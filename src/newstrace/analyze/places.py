@@ -14,7 +14,7 @@ Resolution ranks the gazetteer's candidates for a name by
 A name the gazetteer lacks that contains a place's name ("Manila Cathedral", "University of Alberta") becomes a
 place of feature ``site`` at the contained place's point, without a GeoNames id of its own; one that contains
 none but is a street, building or venue by its last word ("Royal Street", "Barclays Center") is a ``site`` at the
-town the article is about (``article_locale``: a town it names, else a local outlet's home town); any other
+town the article is about (``article_locale``: its dateline's, a town it names, a local outlet's); any other
 proper name it lacks (a suburb, a village too small for the gazetteer: local news names its own town's without
 saying where they are) is a ``local`` place there. Neither has a GeoNames id of its own, so a user can tell them
 from gazetteer matches.
@@ -181,10 +181,11 @@ _SITE_WORDS = frozenset("""
 """.split())
 
 
-def article_locale(places: list[Place], focus: Counter[str] | None = None, home: Place | None = None) -> Place | None:
-    """Where an article's unnamed-town places most likely lie: the town, city or county it names most often
-    among those of its leading country; else its local outlet's home town (``home``); else the town it names
-    most; else its most named region; else its country when that is small.
+def article_locale(places: list[Place], focus: Counter[str] | None = None, home: Place | None = None,
+                   dateline: Place | None = None) -> Place | None:
+    """Where an article's unnamed-town places most likely lie: its dateline's town; else the town, city or
+    county it names most often among those of its leading country; else its local outlet's home town
+    (``home``); else the town it names most; else its most named region; else its country when that is small.
 
     Places of the article's leading country go first: a namesake in another country that the article happens to
     name ("Dubreuil", a surname read as a town) is not where its streets lie. A country stands in only when it is
@@ -196,7 +197,8 @@ def article_locale(places: list[Place], focus: Counter[str] | None = None, home:
     located = [p for p in places if p.lat is not None]
     towns = [p for p in located if p.feature in ("city", "capital", "county")]
     small = small_countries()
-    tiers = ([p for p in towns if p.country == lead] if lead else towns,
+    tiers = ([dateline] if dateline is not None else [],
+             [p for p in towns if p.country == lead] if lead else towns,
              [home] if home is not None else [],
              towns,
              [p for p in located if p.feature == "region" and p.country == lead],
@@ -207,6 +209,32 @@ def article_locale(places: list[Place], focus: Counter[str] | None = None, home:
             # on a tie, a town of the region the article names most ("Gainesville" before "Charleston" in an
             # article that names Virginia)
             return max(found, key=lambda p: (len(p.mentions), bool(p.admin1) and focus.get(p.admin1, 0)))
+    return None
+
+
+# a dateline: the place in capitals that opens a story's first lines, before its state or country, a date, the
+# agency in brackets and a dash or colon ("HELENA, Mont. (AP) -", "KOLKATA, India –", "LOS ANGELES, April 5, 2018
+# (GLOBE NEWSWIRE) --", "LOS ANGELES:")
+_DATELINE_TAIL = re.compile(r"(?:,\s*[A-Z][\w. ]{1,30}?)?(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)?\s*"
+                            r"(?:\([^)\n]{1,30}\)\s*)?(?:[\u2014\u2013-]{1,2}|:)\s")
+DATELINE_LINES = 3
+
+
+def dateline_place(text: str, body_start: int, spans: list[tuple[int, int, Place]]) -> Place | None:
+    """The town of the story's dateline, if its first lines open with one: where the reporter filed from, the
+    town its unlocated streets are in."""
+    starts = {text.rfind("\n", 0, body_start) + 1}
+    pos = body_start
+    for _ in range(DATELINE_LINES):
+        starts.add(pos)
+        nxt = text.find("\n", pos)
+        if nxt < 0:
+            break
+        pos = nxt + 1
+    for s, e, place in spans:
+        if s in starts and text[s:e].isupper() and _DATELINE_TAIL.match(text, e) \
+                and place.feature in ("city", "capital", "county") and place.lat is not None:
+            return place
     return None
 
 
@@ -319,7 +347,8 @@ class PlaceResolver:
             spans.append((start, end, place))
         # a street, building or suburb the gazetteer cannot place lies, most likely, in the town the article is
         # about: a ``site`` when its name says it is one, else a ``local`` place
-        locale = article_locale(list(places.values()), focus, town)
+        dateline = dateline_place(text, int(meta.get("body_start") or 0), spans)
+        locale = article_locale(list(places.values()), focus, town, dateline)
         for key, place in places.items():
             if locale is not None and key[0] == "?" and takes_locale(place.name):
                 place.country, place.admin1 = locale.country, locale.admin1
