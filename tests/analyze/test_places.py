@@ -245,3 +245,13 @@ def test_the_dateline_town_is_where_unlocated_streets_lie(nlp):
     # the same story without its dateline puts the street in the town it names most
     an2 = analyze_article(_article(body), nlp)
     assert _place(an2, "Quarvelle Street").lat == _place(an2, "Mombasa").lat
+
+
+def test_a_dateline_in_capitals_the_model_leaves_untagged_is_still_a_place(nlp):
+    an = analyze_article(_article("ALBUQUERQUE, N.M. (AP) — Water mains on Quarvelle Street burst on Tuesday."), nlp)
+    city = _place(an, "Albuquerque")
+    assert city.mentions == [[0, 11]] and city.admin1 == "US.NM"
+    assert _place(an, "Quarvelle Street").lat == city.lat
+    # capitals that open a sentence are no dateline
+    an2 = analyze_article(_article("UEFA charged the club on Tuesday over the match."), nlp)
+    assert not any(p.name.isupper() for p in an2.places)

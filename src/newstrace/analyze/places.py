@@ -220,17 +220,36 @@ _DATELINE_TAIL = re.compile(r"(?:,\s*[A-Z][\w. ]{1,30}?)?(?:,\s*[A-Z][a-z]{2,8}\
 DATELINE_LINES = 3
 
 
-def dateline_place(text: str, body_start: int, spans: list[tuple[int, int, Place]]) -> Place | None:
-    """The town of the story's dateline, if its first lines open with one: where the reporter filed from, the
-    town its unlocated streets are in."""
-    starts = {text.rfind("\n", 0, body_start) + 1}
-    pos = body_start
+_DATELINE_NAME = re.compile(r"[A-Z][A-Z.'\u2019 -]{1,40}?(?=" + _DATELINE_TAIL.pattern + ")")
+
+
+def _line_starts(text: str, body_start: int) -> list[int]:
+    """Where the first ``DATELINE_LINES`` lines of the body begin (the line holding ``body_start`` first)."""
+    starts, pos = [text.rfind("\n", 0, body_start) + 1], body_start
     for _ in range(DATELINE_LINES):
-        starts.add(pos)
+        starts.append(pos)
         nxt = text.find("\n", pos)
         if nxt < 0:
             break
         pos = nxt + 1
+    return list(dict.fromkeys(starts))
+
+
+def dateline_mention(text: str, body_start: int) -> tuple[int, int, str] | None:
+    """The span of a dateline's place name in capitals ("ALBUQUERQUE" in "ALBUQUERQUE, N.M. (AP) -"), which a
+    small model often leaves untagged, or None."""
+    for start in _line_starts(text, body_start):
+        m = _DATELINE_NAME.match(text, start)
+        if m and m.group().strip(" .-"):
+            name = m.group().rstrip(" .-")
+            return start, start + len(name), name
+    return None
+
+
+def dateline_place(text: str, body_start: int, spans: list[tuple[int, int, Place]]) -> Place | None:
+    """The town of the story's dateline, if its first lines open with one: where the reporter filed from, the
+    town its unlocated streets are in."""
+    starts = set(_line_starts(text, body_start))
     for s, e, place in spans:
         if s in starts and text[s:e].isupper() and _DATELINE_TAIL.match(text, e) \
                 and place.feature in ("city", "capital", "county") and place.lat is not None:
@@ -305,9 +324,9 @@ class PlaceResolver:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        mentions = self.mentions(doc, text)
-        focus: Counter[str] = Counter()
         meta = doc._.nt_meta or {}
+        mentions = self._with_dateline(self.mentions(doc, text), text, int(meta.get("body_start") or 0))
+        focus: Counter[str] = Counter()
         home = outlet_country(meta, self.d)
         if home:
             focus[home] += 2
@@ -359,6 +378,18 @@ class PlaceResolver:
         setattr(doc._, _INDEX, spans)
         self._refine_entities(doc, spans)
         return doc
+
+    def _with_dateline(self, mentions: list[tuple[int, int, str]], text: str,
+                       body_start: int) -> list[tuple[int, int, str]]:
+        """The mentions with the dateline's place name when the model missed it or tagged only part of it ("ST"
+        of "ST. LOUIS"), if the gazetteer knows the name."""
+        found = dateline_mention(text, body_start)
+        if found is None or not self.g.lookup(found[2]):
+            return mentions
+        s, e, _ = found
+        if any(ms <= s and me >= e for ms, me, _ in mentions):
+            return mentions
+        return sorted([m for m in mentions if not (m[0] >= s and m[1] <= e)] + [found])
 
     @staticmethod
     def _refine_entities(doc: Doc, spans: list[tuple[int, int, Place]]) -> None:
