@@ -201,6 +201,12 @@ def test_districts_news_names_that_the_admin_tables_lack():
     assert best_candidate(g.lookup("T&T"), Counter()).country == "TTO"
     # a site's name made of kind words only places it nowhere: "Old Town Manassas" is not in a town "Old Town"
     assert all(c.name != "Old Town" for c in g.lookup_within("Old Town Manassas"))
+    # a saint's name in a church's name is no small town of that name; a big city's is its city
+    assert g.lookup_within("St. Peter's Basilica") == []
+    assert g.lookup_within("San Francisco General Hospital")[0].country == "USA"
+    # Pakistan's former tribal areas, by name and acronym
+    for name in ("FATA", "South Waziristan", "SOUTH WAZIRISTAN", "Bajaur Agency"):
+        assert best_candidate(g.lookup(name), Counter()).country == "PAK", name
 
 
 def test_a_direction_before_a_country_names_part_of_it_not_a_namesake_town(nlp):
@@ -252,6 +258,8 @@ def test_a_dateline_in_capitals_the_model_leaves_untagged_is_still_a_place(nlp):
     city = _place(an, "Albuquerque")
     assert city.mentions == [[0, 11]] and city.admin1 == "US.NM"
     assert _place(an, "Quarvelle Street").lat == city.lat
-    # capitals that open a sentence are no dateline
+    # capitals that open a sentence are no dateline, nor is a name in capitals before a colon (a column's writer)
     an2 = analyze_article(_article("UEFA charged the club on Tuesday over the match."), nlp)
     assert not any(p.name.isupper() for p in an2.places)
+    an3 = analyze_article(_article("JEWELL: Two neighbours cleared the lagoon path on Quarvelle Street."), nlp)
+    assert not any(p.name.upper() == "JEWELL" for p in an3.places)

@@ -65,6 +65,7 @@ GENERIC_WORDS = frozenset("""
     center centre college school university hospital church cathedral station airport bridge tower castle palace
     market island river lake mount bay beach harbour harbor port valley hill hills union united saint st
 """.split())
+SAINT_WORDS = frozenset(("st", "saint", "ste", "sainte", "san", "santa", "sao", "santo"))
 # physical features and areas have no population: they rank like a place of this size
 AREA_POPULATION = 10_000_000
 PHYSICAL_POPULATION = 1_000_000
@@ -169,9 +170,12 @@ class Gazetteer:
                         or (i and name_key(words[i - 1]) in ("st", "saint", "mount", "lake")):
                     continue  # "St George's Chapel" is not in George; "Old Town Manassas" is not in Old Town
                 cands = [c for c in self.lookup(part) if c.primary]
-                # one word places a site when it names a region, a country, a feature or a big town
-                if n == 1 and not any(c.feature not in ("city", "capital", "county") or c.population
-                                      >= MIN_WITHIN_TOWN for c in cands):
+                # one word places a site when it names a region, a country, a feature or a big town; so does a
+                # saint's name, which names churches and chapels far more often than the small towns that bear it
+                # ("St. Peter's Basilica", "St George's Chapel")
+                weak = n == 1 or name_key(words[i]) in SAINT_WORDS
+                if weak and not any(c.feature not in ("city", "capital", "county") or c.population
+                                    >= MIN_WITHIN_TOWN for c in cands):
                     continue
                 if cands:
                     return cands

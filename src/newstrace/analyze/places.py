@@ -197,7 +197,8 @@ def article_locale(places: list[Place], focus: Counter[str] | None = None, home:
     located = [p for p in places if p.lat is not None]
     towns = [p for p in located if p.feature in ("city", "capital", "county")]
     small = small_countries()
-    tiers = ([dateline] if dateline is not None else [],
+    # a dateline abroad (a name in capitals that is no dateline, "JEWELL:") yields to the article's own country
+    tiers = ([dateline] if dateline is not None and (lead is None or dateline.country == lead) else [],
              [p for p in towns if p.country == lead] if lead else towns,
              [home] if home is not None else [],
              towns,
@@ -215,12 +216,11 @@ def article_locale(places: list[Place], focus: Counter[str] | None = None, home:
 # a dateline: the place in capitals that opens a story's first lines, before its state or country, a date, the
 # agency in brackets and a dash or colon ("HELENA, Mont. (AP) -", "KOLKATA, India –", "LOS ANGELES, April 5, 2018
 # (GLOBE NEWSWIRE) --", "LOS ANGELES:")
-_DATELINE_TAIL = re.compile(r"(?:,\s*[A-Z][\w. ]{1,30}?)?(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)?\s*"
-                            r"(?:\([^)\n]{1,30}\)\s*)?(?:[\u2014\u2013-]{1,2}|:)\s")
+_DATELINE_HEAD = r"(?:,\s*[A-Z][\w. ]{1,30}?)?(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)?\s*(?:\([^)\n]{1,30}\)\s*)?"
+_DATELINE_TAIL = re.compile(_DATELINE_HEAD + r"(?:[\u2014\u2013-]{1,2}|:)\s")
 DATELINE_LINES = 3
-
-
-_DATELINE_NAME = re.compile(r"[A-Z][A-Z.'\u2019 -]{1,40}?(?=" + _DATELINE_TAIL.pattern + ")")
+# a name in capitals the model did not tag counts only before a dash: "JEWELL:" opening a column is a person
+_DATELINE_NAME = re.compile(r"[A-Z][A-Z.'\u2019 -]{1,40}?(?=" + _DATELINE_HEAD + r"[\u2014\u2013-]{1,2}\s)")
 
 
 def _line_starts(text: str, body_start: int) -> list[int]:
