@@ -8,8 +8,8 @@ import pytest
 
 from newstrace.export import ExportFilter, export
 from newstrace.export.gdelt import (EVENT_COLUMNS, EVENTS_FILE, MENTION_COLUMNS, MENTIONS_FILE, actor_fields,
-                                    cameo_code, goldstein, quad_class)
-from newstrace.model import Entity, Event, Evidence
+                                    cameo_code, geo_fields, goldstein, quad_class)
+from newstrace.model import Entity, Event, Evidence, Place
 
 INT = re.compile(r"^-?\d+$")
 FLOAT = re.compile(r"^-?\d+(\.\d+)?$")
@@ -115,6 +115,16 @@ def test_cameo_and_actor_codes():
     country = Entity(id="c", name="Pakistan", type="GPE", country="PAK", sector="GOV")
     assert actor_fields(country, None)[0] == "PAK"
     assert actor_fields(None, None) == [""] * 10
+
+
+def test_geo_types_of_gazetteer_places_and_of_streets_placed_at_their_town():
+    town = Place(id="p1", name="Lisbon", country="PRT", admin1="PT.14", lat=38.7, lon=-9.1, geonameid=2267057,
+                 feature="capital")
+    street = Place(id="p2", name="Quarvelle Street", country="PRT", admin1="PT.14", lat=38.7, lon=-9.1,
+                   feature="site")
+    suburb = Place(id="p3", name="Varzelha", country="USA", admin1="US.LA", lat=29.95, lon=-90.07, feature="local")
+    assert geo_fields(town)[0] == 4 and geo_fields(street)[0] == 4 and geo_fields(street)[7] == ""
+    assert geo_fields(suburb)[0] == 3  # a US city-level point
 
 
 def test_user_mapping_files_merge_over_the_shipped_ones(gen_db, open_store, tmp_path, monkeypatch):
