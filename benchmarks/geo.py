@@ -124,8 +124,8 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
 
     from newstrace.analyze.gazetteer import get_gazetteer
     from newstrace.analyze.pipeline import load_nlp, make_doc
-    from newstrace.analyze.places import (article_locale, dateline_place, outlet_country, outlet_town, place_at,
-                                          resolve, takes_locale)
+    from newstrace.analyze.places import (actor_keys, article_locale, dateline_place, outlet_country, outlet_town,
+                                          place_at, place_unknown, resolve)
     from newstrace.model import Article
 
     docs = read_gwn(path)[:limit]
@@ -201,13 +201,17 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
         base.recognition(doc.gold, bspans)
         dateline = dateline_place(doc.text, 0, sorted(((s, e, p) for p in sd._.nt_places for s, e in p.mentions),
                                                       key=lambda t: t[0]))
+        site_locale = article_locale(sd._.nt_places, focus, town, dateline)
+        local_locale = article_locale(sd._.nt_places, focus, town, dateline, strong=True)
+        actors = actor_keys(sd)
         for gd in doc.gold:
             if gd.lat is None:
                 continue
             cands = g.lookup(gd.name)
             best, site = resolve(g, gd.name, cands, doc.text, gd.start, gd.end, focus)
-            if best is None and takes_locale(gd.name):
-                best, site = article_locale(sd._.nt_places, focus, town, dateline), True  # a Place: it has lat/lon too
+            if best is None:
+                found = place_unknown(gd.name, [gd.start], doc.text, site_locale, local_locale, actors, d)
+                best, site = (found[0] if found else None), True  # a Place: it has lat/lon too
             # a site lies at (or in) the place it names: that place's GeoNames entry is not the site's own
             ours.resolution("gold", gd, best.lat if best else None, best.lon if best else None,
                             None if site or best is None else best.geonameid)

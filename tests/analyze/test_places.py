@@ -7,7 +7,8 @@ from collections import Counter
 
 from newstrace.analyze.gazetteer import admin_bare_key, get_gazetteer
 from newstrace.analyze.pipeline import analyze_article, make_doc
-from newstrace.analyze.places import article_locale, best_candidate, place_at
+from newstrace.analyze.actors import get_dictionary
+from newstrace.analyze.places import article_locale, best_candidate, place_at, place_unknown
 from newstrace.link.outlets import OutletHome, outlet_homes
 from newstrace.model import Article, Place, article_id
 
@@ -160,10 +161,14 @@ def test_a_street_the_gazetteer_lacks_lies_in_the_town_the_article_is_about(nlp)
     assert sites and all((p.lat, p.lon, p.country) == (lisbon.lat, lisbon.lon, "PRT") for p in sites)
     # a name that is no street or building (a suburb, a village too small for the gazetteer) is put at the
     # article's town too, marked "local" and without a GeoNames id of its own
-    an2 = analyze_article(_article("Police in Lisbon said the fire began in the suburb of Varzelha on Monday."), nlp)
+    an2 = analyze_article(_article("Police in Lisbon said the fire began in the suburb of Varzelha on Monday. "
+                                   "The Lisbon fire chief asked for calm."), nlp)
     local = [p for p in an2.places if "Varzelha" in p.name]
     assert local and local[0].feature == "local" and local[0].geonameid is None
     assert (local[0].lat, local[0].lon) == (_place(an2, "Lisbon").lat, _place(an2, "Lisbon").lon)
+    # but only in a story plainly about one town: an international story that names a capital once is about none
+    an3 = analyze_article(_article("Delegates met in Lisbon. The fire began in the suburb of Varzelha."), nlp)
+    assert all(p.lat is None for p in an3.places if "Varzelha" in p.name)
 
 
 def test_the_articles_town_is_one_of_its_leading_country():
@@ -263,3 +268,16 @@ def test_a_dateline_in_capitals_the_model_leaves_untagged_is_still_a_place(nlp):
     assert not any(p.name.isupper() for p in an2.places)
     an3 = analyze_article(_article("JEWELL: Two neighbours cleared the lagoon path on Quarvelle Street."), nlp)
     assert not any(p.name.upper() == "JEWELL" for p in an3.places)
+
+
+def test_a_person_the_model_tags_as_a_place_gets_no_point(nlp):
+    """A surname a small model tags GPE is not a suburb of the article's town, even in a story about one town."""
+    text = ("Flooding closed roads across Lisbon on Tuesday. In Lisbon, Erdogan said the city would help, and "
+            "Varzelha residents met Okonkwo-Brandt at the town hall.")
+    an = analyze_article(_article(text), nlp)
+    for p in an.places:
+        if p.name in ("Erdogan", "Okonkwo-Brandt", "Varzelha"):
+            assert p.lat is None and p.feature is None, p  # a known person, or no word of place before it
+    assert place_unknown("Erdogan", [0], "in Erdogan", None, _place(an, "Lisbon"), set(), get_dictionary()) is None
+    assert place_unknown("Varzelha", [3], "in Varzelha", None, _place(an, "Lisbon"), set(),
+                         get_dictionary()) == (_place(an, "Lisbon"), "local")
