@@ -208,6 +208,7 @@ def test_districts_news_names_that_the_admin_tables_lack():
     assert all(c.name != "Old Town" for c in g.lookup_within("Old Town Manassas"))
     # a saint's name in a church's name is no small town of that name; a big city's is its city
     assert g.lookup_within("St. Peter's Basilica") == []
+    assert g.lookup_within("Chagos Islands") == []  # not Hong Kong's "Islands" district
     assert g.lookup_within("San Francisco General Hospital")[0].country == "USA"
     # Pakistan's former tribal areas, by name and acronym
     for name in ("FATA", "South Waziristan", "SOUTH WAZIRISTAN", "Bajaur Agency"):

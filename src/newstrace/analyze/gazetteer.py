@@ -63,7 +63,8 @@ GENERIC_WORDS = frozenset("""
     north south east west northern southern eastern western central upper lower new old great grand greater little
     big royal national federal capital city town village street road avenue lane drive square park hall house court
     center centre college school university hospital church cathedral station airport bridge tower castle palace
-    market island river lake mount bay beach harbour harbor port valley hill hills union united saint st
+    market island islands isles river rivers lake lakes mount mountains bay beach harbour harbor port valley hill hills
+    union united saint st
 """.split())
 SAINT_WORDS = frozenset(("st", "saint", "ste", "sainte", "san", "santa", "sao", "santo"))
 # physical features and areas have no population: they rank like a place of this size
