@@ -14,7 +14,10 @@ Figures:
 (b) resolution accuracy within 161 km (100 miles) on every gold toponym that has coordinates: each gold span
     is resolved in its article's context, and a name the gazetteer lacks counts as a miss; then the same on the
     gold toponyms whose name the gazetteer has at all (the ranking's accuracy, apart from coverage);
-(c) end to end: accuracy within 161 km on the gold toponyms the system itself recognised.
+(c) end to end: accuracy within 161 km on the gold toponyms the system itself recognised;
+(d) precision of the component's own placements of names the gazetteer lacks (``site`` and ``local``), each
+    mention right, wrong or no toponym at all: (b) resolves gold spans only and cannot see a point invented
+    for a person the model tagged as a place.
 
 Baseline, same run: flashgeotext (its shipped city and country lists) for recognition, and for resolution a
 population-only lookup in the same gazetteer (exact folded name, largest population wins: no kind-of-place
@@ -119,6 +122,21 @@ class Scores:
         return (self.c[key + "_hit"] / n if n else 0.0), n
 
 
+def placement_kinds(doc: Doc, places: list) -> Counter[tuple[str, str]]:
+    """For the component's own ``site`` and ``local`` places (names the gazetteer lacks, put at a town), each
+    mention as ``right`` (a gold toponym within 161 km), ``wrong`` (a gold toponym farther off) or ``no toponym``:
+    the precision (b) cannot show, since it resolves the gold spans only."""
+    out: Counter[tuple[str, str]] = Counter()
+    for p in places:
+        if p.feature not in ("site", "local") or p.lat is None:
+            continue
+        for s, e in p.mentions:
+            g = next((g for g in doc.gold if g.start < e and g.end > s and g.lat is not None), None)
+            verdict = "no toponym" if g is None else "right" if km(g.lat, g.lon, p.lat, p.lon) <= KM else "wrong"
+            out[(p.feature, verdict)] += 1
+    return out
+
+
 def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, misses: list | None = None) -> dict:
     from collections import Counter as _C
 
@@ -135,6 +153,7 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
 
     d = get_dictionary()
     ours, base = Scores(), Scores()
+    kinds: Counter[tuple[str, str]] = Counter()
     arts = [Article(id=str(i), url=doc.link, outlet=None, title=None, byline=None, published=None, tags=[],
                     language="en", text=doc.text) for i, doc in enumerate(docs)]
     # speed: bare spaCy over the sample, then the entity, place and date components alone over the docs it made
@@ -177,6 +196,7 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
     for doc, sd in zip(docs, spacy_docs):
         pred = sorted({(s, e) for p in sd._.nt_places for s, e in p.mentions})
         ours.recognition(doc.gold, pred)
+        kinds.update(placement_kinds(doc, sd._.nt_places))
         # the article's focus as the place component computes it, to resolve the gold spans in context
         focus: _C[str] = _C()
         home = outlet_country(sd._.nt_meta or {}, d)
@@ -230,7 +250,7 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
             hit = next(((s, e) for s, e in bspans if s < gd.end and e > gd.start), None)
             if hit is not None:
                 base.resolution("e2e", gd, *population_only(doc.text[hit[0]:hit[1]]))
-    return {"docs": len(docs), "seconds": elapsed, "bare": bare, "ours": ours, "base": base}
+    return {"docs": len(docs), "seconds": elapsed, "bare": bare, "ours": ours, "base": base, "kinds": kinds}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -277,6 +297,12 @@ def main(argv: list[str] | None = None) -> int:
     a, n = res["ours"].acc("e2e")
     b, m = res["base"].acc("e2e")
     print(f"{'(c) accuracy@161km, recognised (n=' + str(n) + '/' + str(m) + ')':44} {a:>10.3f} {b:>10.3f}")
+    for kind in ("site", "local"):
+        k = res["kinds"]
+        n = sum(v for (f, _), v in k.items() if f == kind)
+        print(f"(d) {kind} placements (names the gazetteer lacks, put at a town): {n} mentions, right "
+              f"{k[(kind, 'right')]} ({k[(kind, 'right')] / n if n else 0:.0%}), wrong {k[(kind, 'wrong')]}, "
+              f"no toponym {k[(kind, 'no toponym')]}")
     print(f"baseline: flashgeotext {fgt} (recognition) + population-only lookup in the same gazetteer (resolution)")
     return 0
 
