@@ -142,8 +142,8 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
 
     from newstrace.analyze.gazetteer import get_gazetteer
     from newstrace.analyze.pipeline import load_nlp, make_doc
-    from newstrace.analyze.places import (actor_keys, article_locale, dateline_place, outlet_country, outlet_town,
-                                          place_at, place_unknown, resolve)
+    from newstrace.analyze.places import (actor_keys, article_locale, dateline_place, outlet_focus, place_at,
+                                          place_unknown, resolve)
     from newstrace.model import Article
 
     docs = read_gwn(path)[:limit]
@@ -199,10 +199,9 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
         kinds.update(placement_kinds(doc, sd._.nt_places))
         # the article's focus as the place component computes it, to resolve the gold spans in context
         focus: _C[str] = _C()
-        home = outlet_country(sd._.nt_meta or {}, d)
+        home, town = outlet_focus(sd._.nt_meta or {}, d, g)
         if home:
             focus[home] += 2
-        town = outlet_town(sd._.nt_meta or {}, g)
         if town is not None and town.admin1:
             focus[town.admin1] += 1
         for p in sd._.nt_places:

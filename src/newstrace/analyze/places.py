@@ -37,7 +37,7 @@ from spacy.tokens import Doc
 from newstrace.analyze.actors import ActorDictionary, get_dictionary
 from newstrace.analyze.gazetteer import Candidate, Gazetteer, get_gazetteer
 from newstrace.analyze.names import clean_surface, doc_text, name_key
-from newstrace.link.outlets import OutletHome, outlet_homes, outlet_key
+from newstrace.link.outlets import outlet_homes, outlet_key
 from newstrace.model import Place
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -57,28 +57,22 @@ if not Doc.has_extension(_INDEX):
     Doc.set_extension(_INDEX, default=None)
 
 
-def outlet_country(meta: dict, d: ActorDictionary) -> str | None:
-    """The country of the article's outlet: from the outlet homes (``data/outlets/homes.yaml``, "nola.com" ->
-    USA) or its country-code domain ("dawn.com.pk" -> PAK); None for an unknown generic domain."""
-    home = _home(meta)
-    if home is not None:
-        return home.country
-    url = (meta or {}).get("url") or ""
-    host = urlsplit(url).hostname or (meta or {}).get("outlet") or ""
-    tld = "." + host.rsplit(".", 1)[-1].lower() if "." in host else ""
-    return d.tld_country.get(tld)
+def outlet_focus(meta: dict, d: ActorDictionary, g: Gazetteer) -> tuple[str | None, Place | None]:
+    """The country of the article's outlet and, for a local outlet, its home town (a place without mentions).
 
-
-def _home(meta: dict) -> OutletHome | None:
+    The country comes from the outlet homes (``data/outlets/homes.yaml``: "nola.com" -> USA, New Orleans) or the
+    country-code domain ("dawn.com.pk" -> PAK); neither is known for an unknown generic domain.
+    """
     meta = meta or {}
     key = outlet_key(meta.get("url"), meta.get("outlet"))
-    return outlet_homes().get(key) if key else None
-
-
-def outlet_town(meta: dict, g: Gazetteer) -> Place | None:
-    """The home town of a local outlet ("nola.com" -> New Orleans) as a place without mentions, or None."""
-    home = _home(meta)
-    return _town_place(home.town, home.country, home.admin1, g) if home is not None and home.town else None
+    home = outlet_homes().get(key) if key else None
+    if home is not None:
+        town = _town_place(home.town, home.country, home.admin1, g) if home.town else None
+        return home.country, town
+    url = meta.get("url") or ""
+    host = urlsplit(url).hostname or meta.get("outlet") or ""
+    tld = "." + host.rsplit(".", 1)[-1].lower() if "." in host else ""
+    return d.tld_country.get(tld), None
 
 
 @lru_cache(maxsize=1024)
@@ -339,10 +333,9 @@ class PlaceResolver:
         meta = doc._.nt_meta or {}
         mentions = self._with_dateline(self.mentions(doc, text), text, int(meta.get("body_start") or 0))
         focus: Counter[str] = Counter()
-        home = outlet_country(meta, self.d)
+        home, town = outlet_focus(meta, self.d, self.g)
         if home:
             focus[home] += 2
-        town = outlet_town(meta, self.g)
         if town is not None and town.admin1:
             focus[town.admin1] += 1
         cands = [self.g.lookup(name) for _, _, name in mentions]
@@ -382,7 +375,7 @@ class PlaceResolver:
         located = list(places.values())
         site_locale = article_locale(located, focus, town, dateline)
         local_locale = article_locale(located, focus, town, dateline, strong=True)
-        actors = actor_keys(doc)
+        actors = actor_keys(doc) if any(key[0] == "?" for key in places) else set()
         for key, place in places.items():
             if key[0] != "?":
                 continue
