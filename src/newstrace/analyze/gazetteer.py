@@ -58,11 +58,11 @@ MAX_WITHIN_WORDS = 8
 MIN_COUNTY_POPULATION = 10_000
 # a one-word part of a site's name that places it: a town at least this big, or a region, country or feature
 MIN_WITHIN_TOWN = 100_000
-# words that name a kind of place or a direction, never the place a site lies in ("Third Street", "West Wing")
-GENERIC_WORDS = frozenset("""
-    north south east west northern southern eastern western central upper lower new old great grand greater little
-    big royal national federal capital city town village street road avenue lane drive square park hall house court
-    center centre college school university hospital church cathedral station airport bridge tower castle palace
+# words that name a direction or a kind of place, never the place a site lies in ("Third Street", "West Wing")
+DIRECTION_WORDS = frozenset("north south east west northern southern eastern western central upper lower".split())
+GENERIC_WORDS = DIRECTION_WORDS | frozenset("""
+    new old great grand greater little big royal national federal capital city town village street road avenue
+    lane drive square park hall house court center centre college school university hospital church cathedral station airport bridge tower castle palace
     market island islands isles river rivers lake lakes mount mountains bay beach harbour harbor port valley hill hills
     union united saint st
 """.split())

@@ -35,7 +35,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from newstrace.analyze.actors import ActorDictionary, get_dictionary
-from newstrace.analyze.gazetteer import Candidate, Gazetteer, get_gazetteer
+from newstrace.analyze.gazetteer import DIRECTION_WORDS, Candidate, Gazetteer, get_gazetteer
 from newstrace.analyze.names import clean_surface, doc_text, name_key
 from newstrace.link.outlets import outlet_homes, outlet_key
 from newstrace.model import Place
@@ -160,7 +160,7 @@ def resolve(g: Gazetteer, name: str, cands: list[Candidate], text: str, start: i
         # "South Lebanon", "northern Syria": a direction before a country or region names a part of it, not a
         # town of another country that happens to bear the whole name (unless the article is about that country)
         head, _, rest = name.partition(" ")
-        if name_key(head) in _DIRECTIONS and not any(c.country in focus for c in cands):
+        if name_key(head) in DIRECTION_WORDS and not any(c.country in focus for c in cands):
             whole = [c for c in g.lookup(rest) if c.feature in ("country", "region") and c.primary]
             if whole:
                 cands, site = whole, True
@@ -168,7 +168,6 @@ def resolve(g: Gazetteer, name: str, cands: list[Candidate], text: str, start: i
     return best_candidate(cands, focus, qualifier, len(cands) > 1 and region_cue(text, start, end)), site
 
 
-_DIRECTIONS = frozenset("north south east west northern southern eastern western central upper lower".split())
 # the last word of a name that makes it a site: a street, building, venue or neighbourhood
 _SITE_WORDS = frozenset("""
     street st road rd avenue ave lane drive boulevard blvd way square plaza park hall house court courthouse
