@@ -221,7 +221,8 @@ def article_locale(places: list[Place], focus: Counter[str] | None = None, home:
 # a dateline: the place in capitals that opens a story's first lines, before its state or country, a date, the
 # agency in brackets and a dash or colon ("HELENA, Mont. (AP) -", "KOLKATA, India –", "LOS ANGELES, April 5, 2018
 # (GLOBE NEWSWIRE) --", "LOS ANGELES:")
-_DATELINE_HEAD = r"(?:,\s*[A-Z][\w. ]{1,30}?)?(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)?\s*(?:\([^)\n]{1,30}\)\s*)?"
+_DATELINE_HEAD = (r"(?:,\s*[A-Z][\w. ]{1,30}?)?(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)?\s*"
+                  r"(?:\([^)\n]{1,30}\)\s*)?")
 _DATELINE_TAIL = re.compile(_DATELINE_HEAD + r"(?:[\u2014\u2013-]{1,2}|:)\s")
 DATELINE_LINES = 3
 # a name in capitals the model did not tag counts only before a dash: "JEWELL:" opening a column is a person

@@ -67,14 +67,26 @@ def _normalise_member(value: str) -> str:
     return registered_domain(value) or _WS.sub(" ", value.strip()).casefold()
 
 
-def read_group_file(path: Path, into: OutletGroups) -> None:
-    """Add the groups of one YAML file (``groups: [{name, kind, outlets: [...]}]``); a bad file is logged, skipped."""
+def _outlet_files(extra: list[Path] | None = None) -> list[Path]:
+    """The shipped outlet files, then the user's (``NEWSTRACE_OUTLETS``), in the order later entries win."""
+    files = sorted((DATA_DIR / "outlets").glob("*.yaml"))
+    return files + [Path(f) for f in (extra if extra is not None else get_settings().outlet_files)]
+
+
+def _read_section(path: Path, section: str) -> object:
+    """One top-level section of an outlet file, or None; a file that cannot be read is logged and skipped."""
     try:
         data = read_yaml(path) or {}
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        log.warning("outlet groups file %s skipped: %s", path, exc)
-        return
-    for grp in data.get("groups", []) if isinstance(data, dict) else []:
+        log.warning("outlet file %s skipped: %s", path, exc)
+        return None
+    return data.get(section) if isinstance(data, dict) else None
+
+
+def read_group_file(path: Path, into: OutletGroups) -> None:
+    """Add the groups of one YAML file (``groups: [{name, kind, outlets: [...]}]``); a bad file is logged, skipped."""
+    groups = _read_section(path, "groups")
+    for grp in groups if isinstance(groups, list) else []:
         if not isinstance(grp, dict) or not grp.get("name"):
             continue
         name = str(grp["name"])
@@ -88,10 +100,8 @@ def read_group_file(path: Path, into: OutletGroups) -> None:
 def load_groups(extra: list[Path] | None = None) -> OutletGroups:
     """The shipped outlet groups plus the user's files (later files win for an outlet listed twice)."""
     groups = OutletGroups()
-    files = sorted((DATA_DIR / "outlets").glob("*.yaml"))
-    files += list(extra if extra is not None else get_settings().outlet_files)
-    for path in files:
-        read_group_file(Path(path), groups)
+    for path in _outlet_files(extra):
+        read_group_file(path, groups)
     return groups
 
 
@@ -107,13 +117,8 @@ class OutletHome:
 
 def read_home_file(path: Path, into: dict[str, OutletHome]) -> None:
     """Add the ``homes:`` of one YAML file (``domain: {country, town, admin1}``); a bad file or entry is skipped."""
-    try:
-        data = read_yaml(path) or {}
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        log.warning("outlet homes file %s skipped: %s", path, exc)
-        return
-    homes = data.get("homes") if isinstance(data, dict) else None
-    for outlet, home in (homes or {}).items() if isinstance(homes, dict) else ():
+    homes = _read_section(path, "homes")
+    for outlet, home in homes.items() if isinstance(homes, dict) else ():
         if isinstance(home, dict) and isinstance(home.get("country"), str):
             into[_normalise_member(str(outlet))] = OutletHome(home["country"].upper(), home.get("town"),
                                                               home.get("admin1"))
@@ -123,6 +128,6 @@ def read_home_file(path: Path, into: dict[str, OutletHome]) -> None:
 def outlet_homes() -> dict[str, OutletHome]:
     """The shipped outlet homes plus the user's files (``NEWSTRACE_OUTLETS``; later files win), read once."""
     homes: dict[str, OutletHome] = {}
-    for path in sorted((DATA_DIR / "outlets").glob("*.yaml")) + list(get_settings().outlet_files):
-        read_home_file(Path(path), homes)
+    for path in _outlet_files():
+        read_home_file(path, homes)
     return homes
