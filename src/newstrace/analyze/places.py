@@ -287,6 +287,33 @@ def is_site_name(name: str) -> bool:
     return bool(words) and (words[-1] in _SITE_WORDS or words[0].isdigit())
 
 
+def article_focus(doc: Doc, cands: list[list[Candidate]], d: ActorDictionary,
+                  g: Gazetteer) -> tuple[Counter[str], Place | None]:
+    """The article's focus, which ranks every ambiguous name, and its local outlet's home town (or None).
+
+    The focus counts countries (ISO3) and regions (admin1 codes, "US.FL", in the same counter): the outlet's
+    country and home region, the nationalities the article names ("Afghan officials"), and its unambiguous
+    place names (countries, states by their own name, a name with a single candidate); ``cands`` are the
+    gazetteer candidates of each place mention.
+    """
+    focus: Counter[str] = Counter()
+    home, town = outlet_focus(doc._.nt_meta or {}, d, g)
+    if home:
+        focus[home] += 2
+    if town is not None and town.admin1:
+        focus[town.admin1] += 1
+    for ent in doc._.nt_entities or []:
+        if ent.type == "NORP" and ent.country:
+            focus[ent.country] += len(ent.mentions)
+    for cs in cands:
+        top = best_candidate(cs, Counter()) if len(cs) > 1 else (cs[0] if cs else None)
+        if top and top.country and (len(cs) == 1 or (top.feature in ("country", "region") and top.primary)):
+            focus[top.country] += 1
+            if top.admin1 and top.feature != "country":
+                focus[top.admin1] += 1
+    return focus, town
+
+
 class PlaceResolver:
     """Resolve the toponyms of a document against the gazetteer (built once, at construction)."""
 
@@ -328,29 +355,18 @@ class PlaceResolver:
                 break
         return out
 
+    def all_mentions(self, doc: Doc, text: str | None = None) -> list[tuple[int, int, str]]:
+        """``mentions`` with the dateline's place name added when the model missed it (see ``_with_dateline``)."""
+        text = doc_text(doc) if text is None else text
+        meta = doc._.nt_meta or {}
+        return self._with_dateline(self.mentions(doc, text), text, int(meta.get("body_start") or 0))
+
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         meta = doc._.nt_meta or {}
-        mentions = self._with_dateline(self.mentions(doc, text), text, int(meta.get("body_start") or 0))
-        focus: Counter[str] = Counter()
-        home, town = outlet_focus(meta, self.d, self.g)
-        if home:
-            focus[home] += 2
-        if town is not None and town.admin1:
-            focus[town.admin1] += 1
+        mentions = self.all_mentions(doc, text)
         cands = [self.g.lookup(name) for _, _, name in mentions]
-        # nationalities named in the article point at its countries too ("Afghan officials")
-        for ent in doc._.nt_entities or []:
-            if ent.type == "NORP" and ent.country:
-                focus[ent.country] += len(ent.mentions)
-        # first pass: the unambiguous names (countries, states by their own name, a single candidate) set the
-        # article's focus
-        for cs in cands:
-            top = best_candidate(cs, Counter()) if len(cs) > 1 else (cs[0] if cs else None)
-            if top and top.country and (len(cs) == 1 or (top.feature in ("country", "region") and top.primary)):
-                focus[top.country] += 1
-                if top.admin1 and top.feature != "country":
-                    focus[top.admin1] += 1
+        focus, town = article_focus(doc, cands, self.d, self.g)
         places: dict[tuple, Place] = {}
         spans: list[tuple[int, int, Place]] = []
         for (start, end, name), cs in zip(mentions, cands):
