@@ -227,7 +227,7 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
                     f"{best.name} ({best.feature}, {best.country}) {km(gd.lat, gd.lon, best.lat, best.lon):.0f} km"
                 misses.append((gd.name, where))
             if cands:
-                ours.resolution("known", gd, best.lat, best.lon)
+                ours.resolution("known", gd, best.lat if best else None, best.lon if best else None)
                 base.resolution("known", gd, *population_only(gd.name))
             place = place_at(sd, gd.start, gd.end)
             if place is not None:

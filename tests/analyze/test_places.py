@@ -309,3 +309,12 @@ def test_names_news_writes_without_the_arabic_article_or_the_county_word():
     assert (dade.country, dade.feature) == ("USA", "county")
     # a county that shares its name with a town is named with its kind word only
     assert all(c.feature != "county" for c in g.lookup("Montgomery"))
+
+
+def test_a_direction_alone_is_a_bloc_not_a_namesake_town(nlp):
+    an = analyze_article(_article("Relations between Russia and the West have collapsed, the Kremlin said on "
+                                  "Friday."), nlp)
+    west = [p for p in an.places if p.name == "West"]
+    assert west and west[0].lat is None and west[0].feature is None  # not West, Texas
+    an2 = analyze_article(_article("The storm hit West, Texas, on Friday and cut the power."), nlp)
+    assert _place(an2, "West").admin1 == "US.TX"

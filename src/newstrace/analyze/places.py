@@ -153,6 +153,15 @@ def resolve(g: Gazetteer, name: str, cands: list[Candidate], text: str, start: i
     A name without candidates is placed at the place its name contains, if any ("Delhi High Court" at Delhi):
     then the second value is True and the candidate is that place, not the site itself.
     """
+    words = set(name_key(name).split())
+    if cands and words <= DIRECTION_WORDS:
+        # a direction alone ("the West", "Western countries", "the South") names a bloc or a part of the article's
+        # own country: a town only when the text says where it is ("West, Texas")
+        qualifier = _qualifier(text, end, g)
+        cands = [c for c in cands if (c.country in focus and c.feature not in ("city", "capital"))
+                 or (qualifier and (c.country in qualifier or (c.admin1 or "") in qualifier))]
+        if not cands:
+            return None, False
     site = not cands
     if site:
         cands = g.lookup_within(name)
@@ -277,7 +286,9 @@ def takes_locale(name: str) -> bool:
     venue, neighbourhood or village too small for the gazetteer), not a lower-case word the model took for a
     place. Local news names its own town's streets and suburbs without saying which town they are in.
     """
-    return bool(name) and (name[:1].isupper() or name[:1].isdigit())
+    # a direction alone ("the West", "Western") is a bloc or a quarter, not a suburb or a street
+    return bool(name) and (name[:1].isupper() or name[:1].isdigit()) \
+        and not set(name_key(name).split()) <= DIRECTION_WORDS
 
 
 def is_site_name(name: str) -> bool:
@@ -305,6 +316,10 @@ def article_focus(doc: Doc, cands: list[list[Candidate]], d: ActorDictionary,
     for ent in doc._.nt_entities or []:
         if ent.type == "NORP" and ent.country:
             focus[ent.country] += len(ent.mentions)
+            # an adjective of a region counts for the region too ("the English city of Salisbury": England)
+            land = best_candidate(g.lookup(ent.name), Counter())
+            if land is not None and land.feature == "region" and land.country == ent.country and land.admin1:
+                focus[land.admin1] += len(ent.mentions)
     for cs in cands:
         top = best_candidate(cs, Counter()) if len(cs) > 1 else (cs[0] if cs else None)
         if top and top.country and (len(cs) == 1 or (top.feature in ("country", "region") and top.primary)):
