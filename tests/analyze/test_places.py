@@ -318,3 +318,20 @@ def test_a_direction_alone_is_a_bloc_not_a_namesake_town(nlp):
     assert west and west[0].lat is None and west[0].feature is None  # not West, Texas
     an2 = analyze_article(_article("The storm hit West, Texas, on Friday and cut the power."), nlp)
     assert _place(an2, "West").admin1 == "US.TX"
+
+
+def test_roads_and_names_before_a_kind_word_are_placed_in_the_articles_town():
+    town = Place(id="p1", name="Gloucester", country="GBR", admin1="GB.ENG", lat=51.87, lon=-2.24, geonameid=1,
+                 feature="city", mentions=[[0, 10]])
+    d = get_dictionary()
+    for road in ("A417", "M25", "I-95", "Route 66"):
+        text = f"Traffic on the {road} was slow."
+        assert place_unknown(road, [15], text, town, None, set(), d) == (town, "site"), road
+    text = "The Air Balloon roundabout will close."
+    assert place_unknown("Air Balloon", [4], text, town, None, set(), d) == (town, "site")
+    # a locality by the word after it needs a town the article is plainly about, like one after "in"
+    text = "Residents of the Rugare suburb queued for water."
+    assert place_unknown("Rugare", [17], text, town, town, set(), d) == (town, "local")
+    assert place_unknown("Rugare", [17], text, town, None, set(), d) is None
+    text = "Rugare said the water had run out."
+    assert place_unknown("Rugare", [0], text, town, town, set(), d) is None  # no word of place at all

@@ -291,11 +291,30 @@ def takes_locale(name: str) -> bool:
         and not set(name_key(name).split()) <= DIRECTION_WORDS
 
 
+# a road by its number: British and Irish ("A417", "M25", "A1(M)", "N7"), American ("I-95", "US 101", "Route 66",
+# "State Highway 6")
+_ROAD_NUMBER = re.compile(r"^(?:[ABMN]\d{1,4}(?:\(M\))?|I-? ?\d{1,3}|US-? ?\d{1,3}|(?:State |County |U\.S\. )?"
+                          r"(?:Route|Highway|Interstate|Road) \d{1,4}[A-Z]?)$")
+# a kind word right after a name makes it a site ("the Air Balloon roundabout") or a locality ("the Rugare
+# suburb", "the Bains and Grants Town constituency")
+_SITE_AFTER = frozenset("roundabout junction interchange crossing bridge road street estate flyover bypass".split())
+_LOCALITY_AFTER = frozenset("""
+    suburb suburbs township neighbourhood neighborhood village area district constituency ward settlement
+    locality community
+""".split())
+
+
+def _word_after(text: str, end: int) -> str:
+    """The lower-case word right after a mention ("roundabout" in "the Air Balloon roundabout"), or ""."""
+    m = re.match(r"\s+([a-z]+)\b", text[end:end + 30])
+    return m.group(1) if m else ""
+
+
 def is_site_name(name: str) -> bool:
     """Whether a name is a street, building, venue or neighbourhood by its last word ("Royal Street", "Barclays
-    Center") or an address ("2231 Royal")."""
+    Center"), an address ("2231 Royal") or a road number ("A417", "I-95")."""
     words = name_key(name).split()
-    return bool(words) and (words[-1] in _SITE_WORDS or words[0].isdigit())
+    return bool(words) and (words[-1] in _SITE_WORDS or words[0].isdigit() or bool(_ROAD_NUMBER.match(name)))
 
 
 def article_focus(doc: Doc, cands: list[list[Candidate]], d: ActorDictionary,
@@ -459,17 +478,19 @@ def locative(text: str, start: int) -> bool:
 
 def place_unknown(name: str, starts: list[int], text: str, site_locale: Place | None, local_locale: Place | None,
                   actors: set[str], d: ActorDictionary) -> tuple[Place, str] | None:
-    """Where a name the gazetteer lacks lies, and its feature: a street, building or venue (``site``) in the
-    article's town (``article_locale``), any other proper name (``local``) only in a town the article is plainly
-    about (``article_locale(strong=True)``), only when the text puts it after a word of place ("in Varzelha",
-    "near Bywater") and when it is no person or organisation the article or the dictionary knows ("Erdogan",
-    "Leyen", which a small model tags as places). None when it stays unplaced."""
+    """Where a name the gazetteer lacks lies, and its feature: a street, building, venue or road (``site``, by its
+    name or the kind word after it: "the Air Balloon roundabout") in the article's town (``article_locale``), any
+    other proper name (``local``) only in a town the article is plainly about (``article_locale(strong=True)``),
+    only when the text puts it after a word of place ("in Varzelha", "near Bywater") or before a word for a
+    locality ("the Rugare suburb") and when it is no person or organisation the article or the dictionary knows
+    ("Erdogan", "Leyen", which a small model tags as places). None when it stays unplaced."""
     if not takes_locale(name):
         return None
-    if is_site_name(name):
+    after = {_word_after(text, s + len(name)) for s in starts if text.startswith(name, s)}
+    if is_site_name(name) or after & _SITE_AFTER:
         return (site_locale, "site") if site_locale is not None else None
     if local_locale is None or name_key(name) in actors or d.actor(name) is not None \
-            or not any(locative(text, s) for s in starts):
+            or not (after & _LOCALITY_AFTER or any(locative(text, s) for s in starts)):
         return None
     return local_locale, "local"
 
