@@ -335,3 +335,13 @@ def test_roads_and_names_before_a_kind_word_are_placed_in_the_articles_town():
     assert place_unknown("Rugare", [17], text, town, None, set(), d) is None
     text = "Rugare said the water had run out."
     assert place_unknown("Rugare", [0], text, town, town, set(), d) is None  # no word of place at all
+
+
+def test_airport_codes_are_no_town_names_but_initials_are():
+    g = get_gazetteer()
+    assert g.lookup("OAS") == []  # the code of Sharan's airport, not the Organization of American States' town
+    assert all(c.feature == "country" for c in g.lookup("DRC"))  # not Dirico, Angola
+    assert all(c.name != "Kabul" for c in g.lookup("KBL"))
+    assert g.lookup("NYC")[0].name == "New York City"
+    assert g.lookup("KL")[0].name == "Kuala Lumpur"
+    assert best_candidate(g.lookup("KAZAKH"), Counter()).feature == "country"  # a demonym, not Petropavl

@@ -35,7 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from newstrace.analyze.actors import ACTORS_DIR, ActorDictionary, get_dictionary
-from newstrace.analyze.names import is_acronym, is_latin, name_key
+from newstrace.analyze.names import initials, is_acronym, is_latin, name_key
 from newstrace.cache import cached, fingerprint
 from newstrace.settings import DATA_DIR, get_settings
 from newstrace.yamlio import read_yaml
@@ -254,6 +254,8 @@ def _add_cities(g: Gazetteer, d: ActorDictionary, data: Path, size: str, capital
         for alt in city.get("alternatenames") or ():
             latin = is_latin(alt)
             # lower-case Latin alternates are mostly machine transliterations; big cities keep other scripts
+            if is_acronym(alt) and len(alt.replace(".", "")) > 2 and initials(name) != alt.replace(".", "").lower():
+                continue  # an airport code ("KBL", "DRC" for Dirico, "USA" for Concord), not the town's initials (NYC)
             if (latin and alt[:1].isupper()) or (not latin and pop >= NON_LATIN_MIN_POP):
                 key = name_key(alt)
                 if key and key not in keys:
