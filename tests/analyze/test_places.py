@@ -345,3 +345,13 @@ def test_airport_codes_are_no_town_names_but_initials_are():
     assert g.lookup("NYC")[0].name == "New York City"
     assert g.lookup("KL")[0].name == "Kuala Lumpur"
     assert best_candidate(g.lookup("KAZAKH"), Counter()).feature == "country"  # a demonym, not Petropavl
+
+
+def test_a_street_named_after_a_place_lies_in_the_articles_town(nlp):
+    text = ("BEVERLY HILLS, Calif. (AP) - Police closed North Bedford Drive in Beverly Hills on Tuesday after a "
+            "gas leak, and shops on Bedford Drive stayed shut in Beverly Hills all day.")
+    an = analyze_article(_article(text), nlp)
+    bedford = [p for p in an.places if "Bedford" in p.name]
+    hills = _place(an, "Beverly Hills")
+    # at Beverly Hills' point, not at one of the towns called Bedford
+    assert bedford and all((p.lat, p.lon, p.feature) == (hills.lat, hills.lon, "site") for p in bedford), bedford

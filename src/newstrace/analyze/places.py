@@ -164,6 +164,10 @@ def resolve(g: Gazetteer, name: str, cands: list[Candidate], text: str, start: i
             return None, False
     site = not cands
     if site:
+        if name_key(name).rpartition(" ")[2] in _STREET_WORDS:
+            # a street named after a place is rarely in it ("Bedford Drive" in Beverly Hills, "Northumberland
+            # Avenue" in London): it lies in the article's town (``place_unknown``)
+            return None, True
         cands = g.lookup_within(name)
     elif all(c.feature in ("city", "county") for c in cands):
         # "South Lebanon", "northern Syria": a direction before a country or region names a part of it, not a
@@ -177,9 +181,11 @@ def resolve(g: Gazetteer, name: str, cands: list[Candidate], text: str, start: i
     return best_candidate(cands, focus, qualifier, len(cands) > 1 and region_cue(text, start, end)), site
 
 
+# the last word of a street's name
+_STREET_WORDS = frozenset("street st road rd avenue ave lane drive boulevard blvd way parade terrace crescent".split())
 # the last word of a name that makes it a site: a street, building, venue or neighbourhood
-_SITE_WORDS = frozenset("""
-    street st road rd avenue ave lane drive boulevard blvd way square plaza park hall house court courthouse
+_SITE_WORDS = _STREET_WORDS | frozenset("""
+    square plaza park hall house court courthouse
     center centre college school university hospital clinic church cathedral chapel basilica mosque temple
     synagogue station airport bridge tower stadium arena field fields ground market mall hotel inn restaurant museum
     library theatre theater gallery estate heights village quarter campus academy institute prison jail cemetery
