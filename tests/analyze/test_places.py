@@ -8,7 +8,7 @@ from collections import Counter
 from newstrace.analyze.gazetteer import admin_bare_key, get_gazetteer
 from newstrace.analyze.pipeline import analyze_article, make_doc
 from newstrace.analyze.actors import get_dictionary
-from newstrace.analyze.places import article_locale, best_candidate, place_at, place_unknown
+from newstrace.analyze.places import article_locale, best_candidate, institution_seat, place_at, place_unknown
 from newstrace.link.outlets import OutletHome, outlet_homes
 from newstrace.model import Article, Place, article_id
 
@@ -355,3 +355,16 @@ def test_a_street_named_after_a_place_lies_in_the_articles_town(nlp):
     hills = _place(an, "Beverly Hills")
     # at Beverly Hills' point, not at one of the towns called Bedford
     assert bedford and all((p.lat, p.lon, p.feature) == (hills.lat, hills.lon, "site") for p in bedford), bedford
+
+
+def test_a_body_named_as_a_place_lies_at_its_seat():
+    g, d = get_gazetteer(), get_dictionary()
+    assert institution_seat("European Commission", d, g).country == "BEL"  # the dictionary's seat
+    assert institution_seat("United Nations", d, g).name == "New York City"
+    assert institution_seat("Russian Foreign Ministry", d, g).name == "Moscow"  # a national body: the capital
+    assert institution_seat("Pakistan's Supreme Court", d, g).name == "Islamabad"
+    assert institution_seat("Russian Embassy", d, g) is None  # an embassy sits abroad
+    assert institution_seat("Hamas", d, g) is None  # a group has no seat in the dictionary
+    text = "Talks at the European Commission went on late."
+    seat = place_unknown("European Commission", [13], text, None, None, set(), d, g)
+    assert seat is not None and seat[1] == "site" and seat[0].name == "Brussels"

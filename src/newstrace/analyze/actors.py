@@ -55,6 +55,7 @@ class Actor:
     country: str | None
     sector: str | None
     aliases: list[str] = field(default_factory=list)
+    seat: tuple[str, str] | None = None  # an international body's seat: town, ISO3
 
 
 @dataclass
@@ -193,7 +194,8 @@ def _add_country_names(d: ActorDictionary, c: Country) -> None:
 
 def _add_actor(d: ActorDictionary, entry: dict[str, Any]) -> None:
     actor = Actor(name=str(entry["name"]), type=str(entry.get("type") or "ORG"), country=entry.get("country"),
-                  sector=entry.get("sector"), aliases=[str(a) for a in entry.get("aliases") or []])
+                  sector=entry.get("sector"), aliases=[str(a) for a in entry.get("aliases") or []],
+                  seat=(str(entry["seat"][0]), str(entry["seat"][1])) if entry.get("seat") else None)
     idx = len(d.actors)
     d.actors.append(actor)
     for n in [actor.name, *actor.aliases]:

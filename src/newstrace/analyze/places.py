@@ -436,7 +436,7 @@ class PlaceResolver:
             if key[0] != "?":
                 continue
             found = place_unknown(place.name, [s for s, _ in place.mentions], text, site_locale, local_locale,
-                                  actors, self.d)
+                                  actors, self.d, self.g)
             if found is not None:
                 locale, place.feature = found
                 place.country, place.admin1 = locale.country, locale.admin1
@@ -482,16 +482,44 @@ def locative(text: str, start: int) -> bool:
     return bool(words) and (words[-1] in _LOCATIVE or (words[-1] == "of" and len(words) > 1 and words[0] in _LOCATIVE))
 
 
+# the last word of a national institution's name, which sits in the capital ("the Russian Foreign Ministry",
+# "Pakistan's Supreme Court", "the US Federal Reserve"); an embassy or consulate sits abroad and is left out
+_CAPITAL_BODIES = frozenset("""
+    ministry senate parliament congress assembly cabinet government presidency court treasury reserve office
+    duma knesset majlis
+""".split())
+
+
+def institution_seat(name: str, d: ActorDictionary, g: Gazetteer) -> Place | None:
+    """Where a body named as a place sits: an international organisation's seat from the dictionary ("the
+    European Commission": Brussels), a national institution's capital ("the Russian Foreign Ministry": Moscow);
+    None for any other name. The place is shared: read it, never change it."""
+    actor = d.actor(name)
+    if actor is not None:
+        return _town_place(actor.seat[0], actor.seat[1], None, g) if actor.seat else None
+    words = name.split()
+    for n in (1, 2, 3):
+        iso = d.country_of(" ".join(words[:n])) if len(words) > n else None
+        if iso and name_key(words[-1]) in _CAPITAL_BODIES:
+            country = d.countries.get(iso)
+            return _town_place(country.capital, iso, None, g) if country and country.capital else None
+    return None
+
+
 def place_unknown(name: str, starts: list[int], text: str, site_locale: Place | None, local_locale: Place | None,
-                  actors: set[str], d: ActorDictionary) -> tuple[Place, str] | None:
-    """Where a name the gazetteer lacks lies, and its feature: a street, building, venue or road (``site``, by its
-    name or the kind word after it: "the Air Balloon roundabout") in the article's town (``article_locale``), any
+                  actors: set[str], d: ActorDictionary, g: Gazetteer | None = None) -> tuple[Place, str] | None:
+    """Where a name the gazetteer lacks lies, and its feature: an institution at its seat (``institution_seat``),
+    a street, building, venue or road (``site``, by its name or the kind word after it: "the Air Balloon
+    roundabout") in the article's town (``article_locale``), any
     other proper name (``local``) only in a town the article is plainly about (``article_locale(strong=True)``),
     only when the text puts it after a word of place ("in Varzelha", "near Bywater") or before a word for a
     locality ("the Rugare suburb") and when it is no person or organisation the article or the dictionary knows
     ("Erdogan", "Leyen", which a small model tags as places). None when it stays unplaced."""
     if not takes_locale(name):
         return None
+    seat = institution_seat(name, d, g or get_gazetteer())
+    if seat is not None:
+        return seat, "site"
     after = {_word_after(text, s + len(name)) for s in starts if text.startswith(name, s)}
     if is_site_name(name) or after & _SITE_AFTER:
         return (site_locale, "site") if site_locale is not None else None
