@@ -368,3 +368,27 @@ def test_a_body_named_as_a_place_lies_at_its_seat():
     text = "Talks at the European Commission went on late."
     seat = place_unknown("European Commission", [13], text, None, None, set(), d, g)
     assert seat is not None and seat[1] == "site" and seat[0].name == "Brussels"
+
+
+def test_a_towns_possessive_places_the_name_in_that_town(nlp):
+    d = get_dictionary()
+    text = "By Talent Gondo | Harare\u2019s Third Street will soon be renamed, the council said."
+    found = place_unknown("Third Street", [27], text, None, None, set(), d)
+    assert found is not None and found[0].name == "Harare" and found[1] == "site"
+    text = "Boys train in Cairo's gated suburb of Madinaty every week."
+    found = place_unknown("Madinaty", [38], text, None, None, set(), d)
+    assert found is not None and (found[0].country, found[1]) == ("EGY", "local")
+    # a person's or a country's possessive places nothing ("China" is also a town in Mexico)
+    assert place_unknown("Liuheng Island", [15], "eastern China's Liuheng Island", None, None, set(), d) is None
+    assert place_unknown("West Wing", [8], "Trump's West Wing is quiet.", None, None, set(), d) is None
+    # words between the word of place and the name
+    town = Place(id="p1", name="New Orleans", country="USA", admin1="US.LA", lat=29.95, lon=-90.07,
+                 geonameid=1, feature="city", mentions=[[0, 11]])
+    text = "The line ran to Desire Street in present-day Bywater."
+    assert place_unknown("Bywater", [45], text, town, town, set(), d) == (town, "local")
+
+
+def test_a_direction_before_a_country_the_gazetteer_lacks_as_a_whole(nlp):
+    an = analyze_article(_article("Wildfires spread across the Western US this summer, officials said."), nlp)
+    west = [p for p in an.places if "Western" in p.name]
+    assert west and west[0].country == "USA" and west[0].feature == "site", west

@@ -162,6 +162,16 @@ def resolve(g: Gazetteer, name: str, cands: list[Candidate], text: str, start: i
                  or (qualifier and (c.country in qualifier or (c.admin1 or "") in qualifier))]
         if not cands:
             return None, False
+    head, _, rest = name.partition(" ")
+    if rest and name_key(head) in DIRECTION_WORDS and (not cands or (
+            all(c.feature in ("city", "county") for c in cands) and not any(c.country in focus for c in cands))):
+        # "South Lebanon", "northern Syria", "the Western US": a direction before a country or region names a part
+        # of it, not a town of another country that happens to bear the whole name (unless the article is about
+        # that country)
+        whole = [c for c in g.lookup(rest) if c.feature in ("country", "region")
+                 and (c.primary or c.feature == "country")]
+        if whole:
+            return best_candidate(whole, focus), True
     site = not cands
     if site:
         if name_key(name).rpartition(" ")[2] in _STREET_WORDS:
@@ -169,14 +179,6 @@ def resolve(g: Gazetteer, name: str, cands: list[Candidate], text: str, start: i
             # Avenue" in London): it lies in the article's town (``place_unknown``)
             return None, True
         cands = g.lookup_within(name)
-    elif all(c.feature in ("city", "county") for c in cands):
-        # "South Lebanon", "northern Syria": a direction before a country or region names a part of it, not a
-        # town of another country that happens to bear the whole name (unless the article is about that country)
-        head, _, rest = name.partition(" ")
-        if name_key(head) in DIRECTION_WORDS and not any(c.country in focus for c in cands):
-            whole = [c for c in g.lookup(rest) if c.feature in ("country", "region") and c.primary]
-            if whole:
-                cands, site = whole, True
     qualifier = _qualifier(text, end, g) if len(cands) > 1 else set()
     return best_candidate(cands, focus, qualifier, len(cands) > 1 and region_cue(text, start, end)), site
 
@@ -475,11 +477,36 @@ _LOCATIVE = frozenset("in at near outside inside around across from into through
                       "neighbouring neighboring suburb district village town area".split())
 
 
+# words between a word of place and the name ("in present-day Bywater", "in nearby Gwbert", "in downtown X")
+_BEFORE_NAME = frozenset("nearby neighbouring neighboring present-day downtown central rural suburban".split())
+
+
 def locative(text: str, start: int) -> bool:
-    """Whether the word before a mention puts it as a place: "in", "near", "from", "the suburb (of)", ..."""
-    before = text[max(0, start - 40):start].split()
-    words = [w.strip(",.;:()").lower() for w in before[-2:]]
-    return bool(words) and (words[-1] in _LOCATIVE or (words[-1] == "of" and len(words) > 1 and words[0] in _LOCATIVE))
+    """Whether the words before a mention put it as a place: "in", "near", "from", "the suburb (of)", "in
+    nearby", ..."""
+    before = text[max(0, start - 50):start].split()
+    words = [w.strip(",.;:()").lower() for w in before[-3:]]
+    while len(words) > 1 and words[-1] in _BEFORE_NAME:
+        words.pop()
+    return bool(words) and (words[-1] in _LOCATIVE or (words[-1] == "of" and len(words) > 1 and words[-2] in _LOCATIVE))
+
+
+# a town's possessive before the name puts the name in that town ("Harare's Third Street", "Cairo's gated suburb
+# of Madinaty")
+_TOWN_POSSESSIVE = re.compile(r"([A-Z][\w.-]+(?: [A-Z][\w.-]+){0,2})['\u2019]s\s+(?:[a-z-]+\s+){0,3}(?:of\s+)?$")
+
+
+def possessive_town(text: str, start: int, g: Gazetteer, focus: Counter[str] | None = None) -> Place | None:
+    """The town whose possessive comes before a mention, if the gazetteer knows it as a town (ranked with the
+    article's ``focus``), else None. The place is shared: read it, never change it."""
+    m = _TOWN_POSSESSIVE.search(text[max(0, start - 80):start])
+    if not m:
+        return None
+    # the name must read as a town first: "China's Liuheng Island" is not in the Mexican town of China
+    top = best_candidate(g.lookup(m.group(1)), focus or Counter())
+    if top is None or top.feature not in ("city", "capital") or not top.primary:
+        return None
+    return _town_place(top.name, top.country, top.admin1, g)
 
 
 # the last word of a national institution's name, which sits in the capital ("the Russian Foreign Ministry",
@@ -514,14 +541,22 @@ def place_unknown(name: str, starts: list[int], text: str, site_locale: Place | 
     other proper name (``local``) only in a town the article is plainly about (``article_locale(strong=True)``),
     only when the text puts it after a word of place ("in Varzelha", "near Bywater") or before a word for a
     locality ("the Rugare suburb") and when it is no person or organisation the article or the dictionary knows
-    ("Erdogan", "Leyen", which a small model tags as places). None when it stays unplaced."""
+    ("Erdogan", "Leyen", which a small model tags as places). A town's possessive before the name places it in
+    that town whatever the article is about ("Harare's Third Street"). None when it stays unplaced."""
     if not takes_locale(name):
         return None
-    seat = institution_seat(name, d, g or get_gazetteer())
+    g = g or get_gazetteer()
+    seat = institution_seat(name, d, g)
     if seat is not None:
         return seat, "site"
     after = {_word_after(text, s + len(name)) for s in starts if text.startswith(name, s)}
-    if is_site_name(name) or after & _SITE_AFTER:
+    site = is_site_name(name) or bool(after & _SITE_AFTER)
+    # the article's country ranks the namesakes of the town ("Middletown's New Road" in a Yorkshire paper)
+    focus = Counter(p.country for p in (site_locale, local_locale) if p is not None and p.country)
+    town = next((t for t in (possessive_town(text, s, g, focus) for s in starts) if t is not None), None)
+    if town is not None and name_key(name) not in actors and d.actor(name) is None:
+        return town, "site" if site else "local"
+    if site:
         return (site_locale, "site") if site_locale is not None else None
     if local_locale is None or name_key(name) in actors or d.actor(name) is not None \
             or not (after & _LOCALITY_AFTER or any(locative(text, s) for s in starts)):
