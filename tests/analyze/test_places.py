@@ -381,6 +381,8 @@ def test_a_towns_possessive_places_the_name_in_that_town(nlp):
     # a person's or a country's possessive places nothing ("China" is also a town in Mexico)
     assert place_unknown("Liuheng Island", [15], "eastern China's Liuheng Island", None, None, set(), d) is None
     assert place_unknown("West Wing", [8], "Trump's West Wing is quiet.", None, None, set(), d) is None
+    # a person of the article whose name is also a town's ("Obama", Japan)
+    assert place_unknown("Kalorama", [8], "Obama's Kalorama home", None, None, {"obama"}, d) is None
     # words between the word of place and the name
     town = Place(id="p1", name="New Orleans", country="USA", admin1="US.LA", lat=29.95, lon=-90.07,
                  geonameid=1, feature="city", mentions=[[0, 11]])

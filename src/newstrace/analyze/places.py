@@ -151,7 +151,8 @@ def resolve(g: Gazetteer, name: str, cands: list[Candidate], text: str, start: i
     """The referent of a mention among its candidates (see the module docstring), and whether it is a site.
 
     A name without candidates is placed at the place its name contains, if any ("Delhi High Court" at Delhi):
-    then the second value is True and the candidate is that place, not the site itself.
+    then the second value is True and the candidate is that place, not the site itself. A direction alone ("the
+    West") yields None unless it names a part of the article's own countries or the text says where it is.
     """
     words = set(name_key(name).split())
     if cands and words <= DIRECTION_WORDS:
@@ -496,11 +497,13 @@ def locative(text: str, start: int) -> bool:
 _TOWN_POSSESSIVE = re.compile(r"([A-Z][\w.-]+(?: [A-Z][\w.-]+){0,2})['\u2019]s\s+(?:[a-z-]+\s+){0,3}(?:of\s+)?$")
 
 
-def possessive_town(text: str, start: int, g: Gazetteer, focus: Counter[str] | None = None) -> Place | None:
+def possessive_town(text: str, start: int, g: Gazetteer, focus: Counter[str] | None = None,
+                    actors: set[str] = frozenset()) -> Place | None:
     """The town whose possessive comes before a mention, if the gazetteer knows it as a town (ranked with the
-    article's ``focus``), else None. The place is shared: read it, never change it."""
+    article's ``focus``) and it is none of the article's people or organisations (``actor_keys``: "Obama's" is
+    not the Japanese town's), else None. The place is shared: read it, never change it."""
     m = _TOWN_POSSESSIVE.search(text[max(0, start - 80):start])
-    if not m:
+    if not m or name_key(m.group(1)) in actors:
         return None
     # the name must read as a town first: "China's Liuheng Island" is not in the Mexican town of China
     top = best_candidate(g.lookup(m.group(1)), focus or Counter())
@@ -553,7 +556,7 @@ def place_unknown(name: str, starts: list[int], text: str, site_locale: Place | 
     site = is_site_name(name) or bool(after & _SITE_AFTER)
     # the article's country ranks the namesakes of the town ("Middletown's New Road" in a Yorkshire paper)
     focus = Counter(p.country for p in (site_locale, local_locale) if p is not None and p.country)
-    town = next((t for t in (possessive_town(text, s, g, focus) for s in starts) if t is not None), None)
+    town = next((t for t in (possessive_town(text, s, g, focus, actors) for s in starts) if t is not None), None)
     if town is not None and name_key(name) not in actors and d.actor(name) is None:
         return town, "site" if site else "local"
     if site:
