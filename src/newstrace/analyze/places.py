@@ -35,7 +35,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from newstrace.analyze.actors import ActorDictionary, get_dictionary
-from newstrace.analyze.gazetteer import DIRECTION_WORDS, Candidate, Gazetteer, get_gazetteer
+from newstrace.analyze.gazetteer import DIRECTION_WORDS, MIN_WITHIN_TOWN, Candidate, Gazetteer, get_gazetteer
 from newstrace.analyze.names import clean_surface, doc_text, name_key
 from newstrace.link.outlets import outlet_homes, outlet_key
 from newstrace.model import Place
@@ -500,14 +500,16 @@ _TOWN_POSSESSIVE = re.compile(r"([A-Z][\w.-]+(?: [A-Z][\w.-]+){0,2})['\u2019]s\s
 def possessive_town(text: str, start: int, g: Gazetteer, focus: Counter[str] | None = None,
                     actors: set[str] = frozenset()) -> Place | None:
     """The town whose possessive comes before a mention, if the gazetteer knows it as a town (ranked with the
-    article's ``focus``) and it is none of the article's people or organisations (``actor_keys``: "Obama's" is
-    not the Japanese town's), else None. The place is shared: read it, never change it."""
+    article's ``focus``), else None. A name that is also one of the article's people or organisations
+    (``actor_keys``) counts only as a big town: "Obama's" is not the Japanese town's, "Harare's" (the city
+    council, to a small model) is the capital's. The place is shared: read it, never change it."""
     m = _TOWN_POSSESSIVE.search(text[max(0, start - 80):start])
-    if not m or name_key(m.group(1)) in actors:
+    if not m:
         return None
     # the name must read as a town first: "China's Liuheng Island" is not in the Mexican town of China
     top = best_candidate(g.lookup(m.group(1)), focus or Counter())
-    if top is None or top.feature not in ("city", "capital") or not top.primary:
+    if top is None or top.feature not in ("city", "capital") or not top.primary \
+            or (name_key(m.group(1)) in actors and top.population < MIN_WITHIN_TOWN):
         return None
     return _town_place(top.name, top.country, top.admin1, g)
 
