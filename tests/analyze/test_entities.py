@@ -204,3 +204,17 @@ def test_hundreds_of_entities_are_grouped_without_blowing_up(nlp):
     # a hundred different people, each mentioned three times: never one blob, never a hundred duplicates each
     assert 50 <= len(people) <= 120
     assert max(len(e.mentions) for e in people) <= 12
+
+
+def test_model_types_repaired_for_streets_towns_after_motion_words_and_adjectives(nlp):
+    def types(text: str) -> dict[str, str]:
+        return {e.name: e.type for e in nlp(text)._.nt_entities}
+
+    # the small model tags these ORG; a street is a facility, a big town after "on"/"from" a place
+    assert types("Royal Street was the return route of the streetcar line.")["Royal Street"] == "FAC"
+    assert types("Officials said Turkey fired on Qamishli and other towns.")["Qamishli"] == "GPE"
+    # a company after "from" stays one
+    assert types("He bought the shares from Apple last year.").get("Apple") == "ORG"
+    # "English" the model calls a language: a nationality before a noun, nothing before a word about language
+    assert types("It happened in the English city of Salisbury.").get("English") == "NORP"
+    assert "English" not in types("Many English speakers in Quebec watched the debate.")

@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from newstrace.analyze.actors import ActorDictionary, get_dictionary
-from newstrace.analyze.gazetteer import Gazetteer, get_gazetteer
+from newstrace.analyze.gazetteer import STREET_WORDS, Gazetteer, get_gazetteer
 from newstrace.analyze.names import (
     clean_surface,
     doc_text,
@@ -52,6 +52,7 @@ MAX_BUCKET = 30  # candidates compared per blocking key in the fuzzy steps
 FUZZY_MIN = 70.0  # rapidfuzz ratio for two names with the same consonant skeleton
 # prepositions that introduce a place ("in Swat", "at Torkham"), the rule for a model's PERSON/ORG on a toponym
 _LOCATIVES = {"in", "at", "near", "outside", "across", "around", "inside", "towards", "toward"}
+_MOTION = {"from", "into", "through", "to", "on"}
 _INDEX = "nt_entity_index"
 _ROLES = "nt_entity_roles"
 
@@ -262,6 +263,8 @@ class EntityGrouper:
             self._is_toponym(name, prev)
         if toponym:
             label = "GPE"
+        elif label in ("ORG", "PERSON") and " " in name and name_key(name).rpartition(" ")[2] in STREET_WORDS:
+            label = "FAC"  # "Royal Street", "Elysian Fields Avenue": a street, whatever the model's tag
         title_text, title_sector = title if title else (None, None)
         words = name.split()
         n, t_text, t_sector = self._strip_title(words)
@@ -300,9 +303,12 @@ class EntityGrouper:
         if not cands:
             return False
         top = cands[0]
+        big = top.feature in ("country", "region", "capital") or top.population >= 100_000
         if name.isupper() and len(name) > 3:
-            return top.feature in ("country", "region", "capital") or top.population >= 100_000
-        return prev in _LOCATIVES and any(c.primary for c in cands)
+            return big
+        # after "from", "into", "to", "on" a name is as often a company or a person ("from Apple", "to Smith"): only
+        # a country, a region, a capital or a big town counts
+        return (prev in _LOCATIVES and any(c.primary for c in cands)) or (prev in _MOTION and big and top.primary)
 
     # -- grouping ------------------------------------------------------------------------------------------------
     def group(self, doc: Doc, mentions: list[Mention], text: str | None = None) -> list[list[Mention]]:

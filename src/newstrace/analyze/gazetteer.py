@@ -66,6 +66,8 @@ GENERIC_WORDS = DIRECTION_WORDS | frozenset("""
     market island islands isles river rivers lake lakes mount mountains bay beach harbour harbor port valley hill hills
     union united saint st
 """.split())
+# the last word of a street's name
+STREET_WORDS = frozenset("street st road rd avenue ave lane drive boulevard blvd way parade terrace crescent".split())
 SAINT_WORDS = frozenset(("st", "saint", "ste", "sainte", "san", "santa", "sao", "santo"))
 # physical features and areas have no population: they rank like a place of this size
 AREA_POPULATION = 10_000_000
@@ -250,7 +252,7 @@ def _add_cities(g: Gazetteer, d: ActorDictionary, data: Path, size: str, capital
             bare = _ARABIC_ARTICLE.sub("", name_key(name), count=1)
             if bare not in keys:
                 keys.add(bare)
-                g.add(bare, Candidate(gid, name, iso3.get(cc), admin1, lat, lon, pop, feature, False))
+                g.add(bare, Candidate(gid, name, iso3.get(cc), admin1, lat, lon, pop, feature, True))  # its own name
         for alt in city.get("alternatenames") or ():
             latin = is_latin(alt)
             # lower-case Latin alternates are mostly machine transliterations; big cities keep other scripts

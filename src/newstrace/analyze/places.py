@@ -35,7 +35,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from newstrace.analyze.actors import ActorDictionary, get_dictionary
-from newstrace.analyze.gazetteer import DIRECTION_WORDS, MIN_WITHIN_TOWN, Candidate, Gazetteer, get_gazetteer
+from newstrace.analyze.gazetteer import (DIRECTION_WORDS, MIN_WITHIN_TOWN, STREET_WORDS, Candidate, Gazetteer,
+                                        get_gazetteer)
 from newstrace.analyze.names import clean_surface, doc_text, name_key
 from newstrace.link.outlets import outlet_homes, outlet_key
 from newstrace.model import Place
@@ -175,7 +176,7 @@ def resolve(g: Gazetteer, name: str, cands: list[Candidate], text: str, start: i
             return best_candidate(whole, focus), True
     site = not cands
     if site:
-        if name_key(name).rpartition(" ")[2] in _STREET_WORDS:
+        if name_key(name).rpartition(" ")[2] in STREET_WORDS:
             # a street named after a place is rarely in it ("Bedford Drive" in Beverly Hills, "Northumberland
             # Avenue" in London): it lies in the article's town (``place_unknown``)
             return None, True
@@ -184,10 +185,8 @@ def resolve(g: Gazetteer, name: str, cands: list[Candidate], text: str, start: i
     return best_candidate(cands, focus, qualifier, len(cands) > 1 and region_cue(text, start, end)), site
 
 
-# the last word of a street's name
-_STREET_WORDS = frozenset("street st road rd avenue ave lane drive boulevard blvd way parade terrace crescent".split())
 # the last word of a name that makes it a site: a street, building, venue or neighbourhood
-_SITE_WORDS = _STREET_WORDS | frozenset("""
+_SITE_WORDS = STREET_WORDS | frozenset("""
     square plaza park hall house court courthouse
     center centre college school university hospital clinic church cathedral chapel basilica mosque temple
     synagogue station airport bridge tower stadium arena field fields ground market mall hotel inn restaurant museum
