@@ -394,3 +394,17 @@ def test_a_direction_before_a_country_the_gazetteer_lacks_as_a_whole(nlp):
     an = analyze_article(_article("Wildfires spread across the Western US this summer, officials said."), nlp)
     west = [p for p in an.places if "Western" in p.name]
     assert west and west[0].country == "USA" and west[0].feature == "site", west
+
+
+def test_in_a_place_after_a_name_places_it_there_and_headlines_and_faiths_place_nothing(nlp):
+    d = get_dictionary()
+    text = "She studied at the East-West Center in Honolulu for a year."
+    found = place_unknown("East-West Center", [19], text, None, None, set(), d)
+    assert found is not None and found[0].name == "Honolulu" and found[1] == "site"
+    town = Place(id="p1", name="Beijing", country="CHN", admin1="CN.22", lat=39.9, lon=116.4, geonameid=1,
+                 feature="capital", mentions=[[0, 7]])
+    # a name after "in" in a title-case headline is no suburb of the article's town
+    text = "China Tightens Control in Disputed Asian Sea With New Maps\n\nBeijing said on Monday ..."
+    assert place_unknown("Disputed Asian Sea", [26], text, town, town, set(), d) is None
+    text = "The site is the third holiest in Islam, officials in Beijing said."
+    assert place_unknown("Islam", [33], text, town, town, set(), d) is None

@@ -294,9 +294,14 @@ def takes_locale(name: str) -> bool:
     venue, neighbourhood or village too small for the gazetteer), not a lower-case word the model took for a
     place. Local news names its own town's streets and suburbs without saying which town they are in.
     """
-    # a direction alone ("the West", "Western") is a bloc or a quarter, not a suburb or a street
+    # a direction alone ("the West", "Western") is a bloc or a quarter, not a suburb or a street; a faith ("holiest
+    # in Islam") is no place
+    key = name_key(name)
     return bool(name) and (name[:1].isupper() or name[:1].isdigit()) \
-        and not set(name_key(name).split()) <= DIRECTION_WORDS
+        and not set(key.split()) <= DIRECTION_WORDS and key.rpartition(" ")[2] not in _FAITHS
+
+
+_FAITHS = frozenset("islam christianity judaism hinduism buddhism sikhism catholicism protestantism orthodoxy".split())
 
 
 # a road by its number: British and Irish ("A417", "M25", "A1(M)", "N7"), American ("I-95", "US 101", "Route 66",
@@ -513,6 +518,27 @@ def possessive_town(text: str, start: int, g: Gazetteer, focus: Counter[str] | N
     return _town_place(top.name, top.country, top.admin1, g)
 
 
+# a place named right after a name puts the name in it ("the East-West Center in Honolulu", "the Qahira Hotel in
+# central Mogadishu")
+_IN_PLACE = re.compile(r"\s+in\s+(?:(?:central|downtown|northern|southern|eastern|western|suburban|rural|nearby)\s+)?"
+                       r"([A-Z][\w.'\u2019-]+(?: [A-Z][\w.'\u2019-]+){0,3})")
+
+
+def place_after(text: str, end: int, g: Gazetteer, focus: Counter[str] | None = None) -> Place | None:
+    """The town or region that "in <place>" right after a mention names (ranked with the article's ``focus``),
+    or a small country's point; None when there is none. The place is shared: read it, never change it."""
+    m = _IN_PLACE.match(text, end)
+    if not m:
+        return None
+    top = best_candidate(g.lookup(m.group(1)), focus or Counter())
+    if top is None or not (top.feature in ("city", "capital", "county", "region")
+                           or (top.feature == "country" and top.country in small_countries())):
+        return None
+    return _town_place(top.name, top.country, top.admin1, g) if top.feature in ("city", "capital") else \
+        Place(id="in", name=top.name, country=top.country, admin1=top.admin1, lat=top.lat, lon=top.lon,
+              geonameid=top.geonameid, feature=top.feature)
+
+
 # the last word of a national institution's name, which sits in the capital ("the Russian Foreign Ministry",
 # "Pakistan's Supreme Court", "the US Federal Reserve"); an embassy or consulate sits abroad and is left out
 _CAPITAL_BODIES = frozenset("""
@@ -545,8 +571,9 @@ def place_unknown(name: str, starts: list[int], text: str, site_locale: Place | 
     other proper name (``local``) only in a town the article is plainly about (``article_locale(strong=True)``),
     only when the text puts it after a word of place ("in Varzelha", "near Bywater") or before a word for a
     locality ("the Rugare suburb") and when it is no person or organisation the article or the dictionary knows
-    ("Erdogan", "Leyen", which a small model tags as places). A town's possessive before the name places it in
-    that town whatever the article is about ("Harare's Third Street"). None when it stays unplaced."""
+    ("Erdogan", "Leyen", which a small model tags as places). A town's possessive before the name, or "in" and a
+    town or region after it, places it there whatever the article is about ("Harare's Third Street", "the
+    East-West Center in Honolulu"). None when it stays unplaced."""
     if not takes_locale(name):
         return None
     g = g or get_gazetteer()
@@ -557,15 +584,27 @@ def place_unknown(name: str, starts: list[int], text: str, site_locale: Place | 
     site = is_site_name(name) or bool(after & _SITE_AFTER)
     # the article's country ranks the namesakes of the town ("Middletown's New Road" in a Yorkshire paper)
     focus = Counter(p.country for p in (site_locale, local_locale) if p is not None and p.country)
-    town = next((t for t in (possessive_town(text, s, g, focus, actors) for s in starts) if t is not None), None)
+    town = next((t for t in (possessive_town(text, s, g, focus, actors) for s in starts) if t is not None), None) \
+        or next((t for t in (place_after(text, s + len(name), g, focus) for s in starts if text.startswith(name, s))
+                 if t is not None), None)
     if town is not None and name_key(name) not in actors and d.actor(name) is None:
         return town, "site" if site else "local"
     if site:
         return (site_locale, "site") if site_locale is not None else None
-    if local_locale is None or name_key(name) in actors or d.actor(name) is not None \
+    # in a headline set in title case every word is capitalised: a name there proves nothing
+    starts = [s for s in starts if not title_case_line(text, s)]
+    if local_locale is None or not starts or name_key(name) in actors or d.actor(name) is not None \
             or not (after & _LOCALITY_AFTER or any(locative(text, s) for s in starts)):
         return None
     return local_locale, "local"
+
+
+def title_case_line(text: str, pos: int) -> bool:
+    """Whether the line holding ``pos`` is set in title case ("Beijing Tightens Control in Disputed Sea"): at
+    least three words of four letters or more, nearly all capitalised."""
+    start, end = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
+    words = [w for w in text[start:end if end >= 0 else len(text)][:300].split() if len(w) >= 4 and w[0].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def actor_keys(doc: Doc) -> set[str]:
