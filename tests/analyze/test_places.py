@@ -408,3 +408,11 @@ def test_in_a_place_after_a_name_places_it_there_and_headlines_and_faiths_place_
     assert place_unknown("Disputed Asian Sea", [26], text, town, town, set(), d) is None
     text = "The site is the third holiest in Islam, officials in Beijing said."
     assert place_unknown("Islam", [33], text, town, town, set(), d) is None
+
+
+def test_the_articles_state_picks_among_counties_of_one_name():
+    g = get_gazetteer()
+    # 18 US counties are called Montgomery; a story about Iowa means Iowa's, however small
+    county = best_candidate(g.lookup("Montgomery County"), Counter({"USA": 6, "US.IA": 5}))
+    assert (county.feature, county.admin1) == ("county", "US.IA")
+    assert best_candidate(g.lookup("Montgomery County"), Counter({"USA": 1})).admin1 != "US.IA"

@@ -104,7 +104,9 @@ def _score(c: Candidate, focus: Counter[str], qualifier: set[str], region_cue: b
         countries = sum(n for k, n in focus.items() if "." not in k)
         score += 3.0 * focus[c.country] / max(countries, 1)
         if c.admin1 and focus[c.admin1]:
-            score += 2.0 * focus[c.admin1] / max(sum(focus.values()) - countries, 1)
+            # a county's name is unique only within its state: the article's state weighs double for counties
+            weight = 4.0 if c.feature == "county" else 2.0
+            score += weight * focus[c.admin1] / max(sum(focus.values()) - countries, 1)
     if qualifier and (c.country in qualifier or (c.admin1 or "") in qualifier):
         score += 6.0
     return score
