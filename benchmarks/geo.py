@@ -35,6 +35,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newstrace.analyze.places import km
+
 TOPONYM_TYPES = {"Literal", "Mixed", "Coercion", "Literal_Modifier", "Embedded_Literal", "Metonymic",
                  "Non_Literal_Modifier", "Embedded_Non_Lit"}
 KM = 161.0
@@ -73,14 +75,6 @@ def read_gwn(path: Path) -> list[Doc]:
                                int(gid) if gid.isdigit() else None))
         docs.append(d)
     return docs
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 class Scores:
@@ -141,7 +135,7 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
     from newstrace.analyze.gazetteer import get_gazetteer
     from newstrace.analyze.pipeline import load_nlp, make_doc
     from newstrace.analyze.places import (actor_keys, article_focus, article_locale, dateline_place, place_at,
-                                          place_unknown, resolve)
+                                          place_unknown, resolve, yields_to_locale)
     from newstrace.model import Article
 
     docs = read_gwn(path)[:limit]
@@ -214,6 +208,9 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
                 continue
             cands = g.lookup(gd.name)
             best, site = resolve(g, gd.name, cands, doc.text, gd.start, gd.end, focus)
+            ends = [o.end for o in doc.gold if o.name == gd.name]
+            if best is not None and not site and yields_to_locale(best, doc.text, ends, local_locale, g):
+                best = None
             if best is None:
                 # every gold mention of the name, as the component reads every mention of a place
                 starts = [o.start for o in doc.gold if o.name == gd.name]

@@ -416,3 +416,16 @@ def test_the_articles_state_picks_among_counties_of_one_name():
     county = best_candidate(g.lookup("Montgomery County"), Counter({"USA": 6, "US.IA": 5}))
     assert (county.feature, county.admin1) == ("county", "US.IA")
     assert best_candidate(g.lookup("Montgomery County"), Counter({"USA": 1})).admin1 != "US.IA"
+
+
+def test_a_far_small_namesake_in_a_story_about_one_town_is_read_as_a_local_name(nlp):
+    text = ("NEW ORLEANS (AP) \u2014 Crowds packed Bourbon on Saturday night. Police in New Orleans said the crowd "
+            "in Bourbon was calm, and New Orleans officials agreed.")
+    an = analyze_article(_article(text), nlp)
+    bourbon = _place(an, "Bourbon")
+    # not the small town of Bourbon far off in another state, but a place of the story's town
+    assert (bourbon.feature, bourbon.admin1, bourbon.geonameid) == ("local", "US.LA", None)
+    # a qualified namesake stays where the text puts it
+    text2 = ("NEW ORLEANS (AP) \u2014 A man from Bourbon, Indiana, was arrested in New Orleans, and New Orleans "
+             "police said he would be charged.")
+    assert _place(analyze_article(_article(text2), nlp), "Bourbon").admin1 == "US.IN"

@@ -50,6 +50,11 @@ SMALL_COUNTRY_KM2 = 81_000
 # a name the gazetteer lacks that is no street or building is put in a town only when the article names that town
 # this often (or it is the article's dateline or its local outlet's town)
 LOCAL_TOWN_MENTIONS = 2
+# in a story plainly about one town, a name the gazetteer knows only as a town smaller than this, far off in
+# another region, is more likely a street, venue or business of the story's own town ("Broadway", "Bourbon")
+# or a common word ("August", "Pioneer") than that town
+SMALL_TOWN = 10_000
+NEAR_KM = 161.0
 _FEATURE_BONUS = {"country": 4.0, "continent": 4.0, "area": 4.0, "region": 0.5, "capital": 1.5, "city": 0.0,
                   "physical": 2.0, "county": -0.5}
 _INDEX = "nt_place_index"
@@ -363,6 +368,23 @@ def article_focus(doc: Doc, cands: list[list[Candidate]], d: ActorDictionary,
     return focus, town
 
 
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def yields_to_locale(c: Candidate, text: str, ends: list[int], locale: Place | None, g: Gazetteer) -> bool:
+    """Whether a resolved town is too weak a reading in a story plainly about another town (``locale``, from
+    ``article_locale(strong=True)``): a town smaller than ``SMALL_TOWN`` in another region, farther than
+    ``NEAR_KM``, that no mention qualifies ("Shelby, N.C." stays Shelby). Such a name is then read as one the
+    gazetteer lacks (``place_unknown``): a street or venue of the story's town, or nothing."""
+    return (locale is not None and locale.lat is not None and c.feature == "city" and c.population < SMALL_TOWN
+            and c.admin1 != locale.admin1 and km(c.lat, c.lon, locale.lat, locale.lon) > NEAR_KM
+            and not any(_qualifier(text, e, g) for e in ends))
+
+
 class PlaceResolver:
     """Resolve the toponyms of a document against the gazetteer (built once, at construction)."""
 
@@ -417,6 +439,7 @@ class PlaceResolver:
         cands = [self.g.lookup(name) for _, _, name in mentions]
         focus, town = article_focus(doc, cands, self.d, self.g)
         places: dict[tuple, Place] = {}
+        chosen: dict[tuple, Candidate] = {}
         spans: list[tuple[int, int, Place]] = []
         for (start, end, name), cs in zip(mentions, cands):
             best, site = resolve(self.g, name, cs, text, start, end, focus)
@@ -424,6 +447,8 @@ class PlaceResolver:
                 key: tuple = ("?", name_key(name))
             else:
                 key = ("site", name_key(name)) if site else (best.geonameid, best.feature, best.name, best.country)
+            if best is not None and not site:
+                chosen[key] = best
             place = places.get(key)
             if place is None:
                 place = Place(id=f"p{len(places) + 1}", name=name if site or not best else best.name,
@@ -440,10 +465,18 @@ class PlaceResolver:
         located = list(places.values())
         site_locale = article_locale(located, focus, town, dateline)
         local_locale = article_locale(located, focus, town, dateline, strong=True)
-        actors = actor_keys(doc) if any(key[0] == "?" for key in places) else set()
-        for key, place in places.items():
-            if key[0] != "?":
-                continue
+        unknown = [key for key in places if key[0] == "?"]
+        for key, c in chosen.items():
+            place = places[key]
+            if yields_to_locale(c, text, [e for _, e in place.mentions], local_locale, self.g):
+                # a far small namesake is read as a name the gazetteer lacks
+                s, e = place.mentions[0]
+                place.name, place.country, place.admin1, place.lat, place.lon = text[s:e], None, None, None, None
+                place.geonameid = place.feature = None
+                unknown.append(key)
+        actors = actor_keys(doc) if unknown else set()
+        for key in unknown:
+            place = places[key]
             found = place_unknown(place.name, [s for s, _ in place.mentions], text, site_locale, local_locale,
                                   actors, self.d, self.g)
             if found is not None:
