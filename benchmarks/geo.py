@@ -27,7 +27,6 @@ preference, no article focus, no qualifier) - the ranking newstrace adds is what
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 import xml.etree.ElementTree as ET
