@@ -8,7 +8,8 @@ from collections import Counter
 from newstrace.analyze.gazetteer import admin_bare_key, get_gazetteer
 from newstrace.analyze.pipeline import analyze_article, make_doc
 from newstrace.analyze.actors import get_dictionary
-from newstrace.analyze.places import article_locale, best_candidate, institution_seat, place_at, place_unknown
+from newstrace.analyze.places import (article_locale, best_candidate, institution_seat, is_site_name, place_at,
+                                      place_unknown)
 from newstrace.link.outlets import OutletHome, outlet_homes
 from newstrace.model import Article, Place, article_id
 
@@ -324,6 +325,7 @@ def test_roads_and_names_before_a_kind_word_are_placed_in_the_articles_town():
     town = Place(id="p1", name="Gloucester", country="GBR", admin1="GB.ENG", lat=51.87, lon=-2.24, geonameid=1,
                  feature="city", mentions=[[0, 10]])
     d = get_dictionary()
+    assert not is_site_name("Red Crescent") and not is_site_name("Easter Parade")  # a society, a festival
     for road in ("A417", "M25", "I-95", "Route 66"):
         text = f"Traffic on the {road} was slow."
         assert place_unknown(road, [15], text, town, None, set(), d) == (town, "site"), road

@@ -66,8 +66,8 @@ GENERIC_WORDS = DIRECTION_WORDS | frozenset("""
     market island islands isles river rivers lake lakes mount mountains bay beach harbour harbor port valley hill hills
     union united saint st
 """.split())
-# the last word of a street's name
-STREET_WORDS = frozenset("street st road rd avenue ave lane drive boulevard blvd way parade terrace crescent".split())
+# the last word of a street's name ("crescent" and "parade" are left out: the Red Crescent, the Easter Parade)
+STREET_WORDS = frozenset("street st road rd avenue ave lane drive boulevard blvd way terrace".split())
 SAINT_WORDS = frozenset(("st", "saint", "ste", "sainte", "san", "santa", "sao", "santo"))
 # physical features and areas have no population: they rank like a place of this size
 AREA_POPULATION = 10_000_000
