@@ -431,3 +431,12 @@ def test_a_far_small_namesake_in_a_story_about_one_town_is_read_as_a_local_name(
     text2 = ("NEW ORLEANS (AP) \u2014 A man from Bourbon, Indiana, was arrested in New Orleans, and New Orleans "
              "police said he would be charged.")
     assert _place(analyze_article(_article(text2), nlp), "Bourbon").admin1 == "US.IN"
+
+
+def test_a_lone_foreign_spelling_of_a_small_town_is_no_evidence(nlp):
+    # "Kalam" in Swat is too small for the gazetteer, which knows the name only as another spelling of India's
+    # Kallam: in a story about Pakistan it is left unplaced rather than put in India
+    text = ("MINGORA: Floods cut the road between Mingora and Kalam on Sunday, officials in Swat said, and "
+            "the road to Kalam stayed shut.")
+    an = analyze_article(_article(text, url="https://www.example.pk/news/floods"), nlp)
+    assert all(p.country != "IND" for p in an.places), [(p.name, p.country) for p in an.places]

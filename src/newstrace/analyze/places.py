@@ -189,7 +189,13 @@ def resolve(g: Gazetteer, name: str, cands: list[Candidate], text: str, start: i
             return None, True
         cands = g.lookup_within(name)
     qualifier = _qualifier(text, end, g) if len(cands) > 1 else set()
-    return best_candidate(cands, focus, qualifier, len(cands) > 1 and region_cue(text, start, end)), site
+    best = best_candidate(cands, focus, qualifier, len(cands) > 1 and region_cue(text, start, end))
+    if best is not None and not site and best.feature in ("city", "county") and best.population < MIN_WITHIN_TOWN \
+            and not any(c.primary for c in cands) and any("." not in k for k in focus) and best.country not in focus:
+        # a name that is only another place's alternate spelling abroad ("Kalam" for India's Kallam in a story
+        # about Pakistan) is more likely a place the gazetteer lacks in the story's own country
+        return None, False
+    return best, site
 
 
 # the last word of a name that makes it a site: a street, building, venue or neighbourhood
@@ -361,7 +367,10 @@ def article_focus(doc: Doc, cands: list[list[Candidate]], d: ActorDictionary,
                 focus[land.admin1] += len(ent.mentions)
     for cs in cands:
         top = best_candidate(cs, Counter()) if len(cs) > 1 else (cs[0] if cs else None)
-        if top and top.country and (len(cs) == 1 or (top.feature in ("country", "region") and top.primary)):
+        # a lone alternate spelling of a town abroad ("Kalam" for India's Kallam) says nothing of the article
+        alias_town = top is not None and not top.primary and top.feature in ("city", "capital", "county")
+        if top and top.country and ((len(cs) == 1 and not alias_town)
+                                    or (top.feature in ("country", "region") and top.primary)):
             focus[top.country] += 1
             if top.admin1 and top.feature != "country":
                 focus[top.admin1] += 1
