@@ -207,8 +207,8 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
                 continue
             cands = g.lookup(gd.name)
             best, site = resolve(g, gd.name, cands, doc.text, gd.start, gd.end, focus)
-            ends = [o.end for o in doc.gold if o.name == gd.name]
-            if best is not None and not site and yields_to_locale(best, doc.text, ends, local_locale, g):
+            spans = [(o.start, o.end) for o in doc.gold if o.name == gd.name]
+            if best is not None and not site and yields_to_locale(best, doc.text, spans, local_locale, site_locale, g):
                 best = None
             if best is None:
                 # every gold mention of the name, as the component reads every mention of a place

@@ -440,3 +440,11 @@ def test_a_lone_foreign_spelling_of_a_small_town_is_no_evidence(nlp):
             "the road to Kalam stayed shut.")
     an = analyze_article(_article(text, url="https://www.example.pk/news/floods"), nlp)
     assert all(p.country != "IND" for p in an.places), [(p.name, p.country) for p in an.places]
+
+
+def test_the_citys_names_lie_in_the_articles_town(nlp):
+    text = ("DOHA: The forum, held at a conference centre on the city\u2019s West Bay, brought 600 delegates to "
+            "Doha this week, organisers in Doha said.")
+    an = analyze_article(_article(text, url="https://www.example.qa/news/forum"), nlp)
+    bay = _place(an, "West Bay")
+    assert bay.country == "QAT" and bay.geonameid is None, bay  # not the Cayman Islands' West Bay

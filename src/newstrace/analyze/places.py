@@ -384,14 +384,27 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def yields_to_locale(c: Candidate, text: str, ends: list[int], locale: Place | None, g: Gazetteer) -> bool:
-    """Whether a resolved town is too weak a reading in a story plainly about another town (``locale``, from
-    ``article_locale(strong=True)``): a town smaller than ``SMALL_TOWN`` in another region, farther than
-    ``NEAR_KM``, that no mention qualifies ("Shelby, N.C." stays Shelby). Such a name is then read as one the
-    gazetteer lacks (``place_unknown``): a street or venue of the story's town, or nothing."""
+def yields_to_locale(c: Candidate, text: str, spans: list[tuple[int, int]], locale: Place | None,
+                     town: Place | None, g: Gazetteer) -> bool:
+    """Whether a resolved place is too weak a reading for the story, so that its name is read as one the
+    gazetteer lacks (``place_unknown``: a street or venue of the story's town, or nothing):
+    - in a story plainly about one town (``locale``, from ``article_locale(strong=True)``), a town smaller than
+      ``SMALL_TOWN`` in another region, farther than ``NEAR_KM``, that no mention qualifies ("Shelby, N.C."
+      stays Shelby);
+    - a place farther than ``NEAR_KM`` from the article's town (``town``, ``article_locale``) when the text puts
+      the name in that town ("the city's West Bay" in a Doha story is not the Cayman Islands' West Bay).
+    """
+    if town is not None and town.lat is not None and c.lat is not None \
+            and any(_OWN_TOWN.search(text, max(0, s - 40), s) for s, _ in spans) \
+            and km(c.lat, c.lon, town.lat, town.lon) > NEAR_KM:
+        return True
     return (locale is not None and locale.lat is not None and c.feature == "city" and c.population < SMALL_TOWN
             and c.admin1 != locale.admin1 and km(c.lat, c.lon, locale.lat, locale.lon) > NEAR_KM
-            and not any(_qualifier(text, e, g) for e in ends))
+            and not any(_qualifier(text, e, g) for _, e in spans))
+
+
+# "the city's", "the capital's": the name after it lies in the town the article is about
+_OWN_TOWN = re.compile(r"\bthe (?:city|town|capital|village|port)['\u2019]s\s+(?:[a-z-]+\s+){0,2}$", re.I)
 
 
 class PlaceResolver:
@@ -477,7 +490,7 @@ class PlaceResolver:
         unknown = [key for key in places if key[0] == "?"]
         for key, c in chosen.items():
             place = places[key]
-            if yields_to_locale(c, text, [e for _, e in place.mentions], local_locale, self.g):
+            if yields_to_locale(c, text, [(s, e) for s, e in place.mentions], local_locale, site_locale, self.g):
                 # a far small namesake is read as a name the gazetteer lacks
                 s, e = place.mentions[0]
                 place.name, place.country, place.admin1, place.lat, place.lon = text[s:e], None, None, None, None
@@ -628,6 +641,8 @@ def place_unknown(name: str, starts: list[int], text: str, site_locale: Place | 
     site = is_site_name(name) or bool(after & _SITE_AFTER)
     # the article's country ranks the namesakes of the town ("Middletown's New Road" in a Yorkshire paper)
     focus = Counter(p.country for p in (site_locale, local_locale) if p is not None and p.country)
+    if site_locale is not None and any(_OWN_TOWN.search(text, max(0, s - 40), s) for s in starts):
+        return site_locale, "site" if site else "local"  # "the city's West Bay"
     town = next((t for t in (possessive_town(text, s, g, focus, actors) for s in starts) if t is not None), None) \
         or next((t for t in (place_after(text, s + len(name), g, focus) for s in starts if text.startswith(name, s))
                  if t is not None), None)
