@@ -19,7 +19,9 @@ proper name it lacks (a suburb, a village too small for the gazetteer: local new
 saying where they are) is a ``local`` place there only on firmer ground (``place_unknown``): the story is plainly
 about that town, the text puts the name after a word of place, and it is no known person or organisation. On the
 GeoWebNews articles that cut the ``local`` placements from 163 mentions (15% of them right) to 20 (75% right).
-Neither has a GeoNames id of its own, so a user can tell them from gazetteer matches.
+Neither has a GeoNames id of its own, so a user can tell them from gazetteer matches. What the text itself says
+comes first (``place_unknown``): an institution sits at its seat, "Harare's Third Street" and "the East-West
+Center in Honolulu" lie in the town named, "the city's West Bay" in the article's town.
 """
 
 from __future__ import annotations
@@ -160,7 +162,8 @@ def resolve(g: Gazetteer, name: str, cands: list[Candidate], text: str, start: i
 
     A name without candidates is placed at the place its name contains, if any ("Delhi High Court" at Delhi):
     then the second value is True and the candidate is that place, not the site itself. A direction alone ("the
-    West") yields None unless it names a part of the article's own countries or the text says where it is.
+    West") yields None unless it names a part of the article's own countries or the text says where it is; so
+    does a small town known only by another spelling abroad, in a story about another country.
     """
     words = set(name_key(name).split())
     if cands and words <= DIRECTION_WORDS:
