@@ -212,8 +212,7 @@ def run(path: Path, limit: int | None, speed_docs: int = 80, rounds: int = 2, mi
                 best = None
             if best is None:
                 # every gold mention of the name, as the component reads every mention of a place
-                starts = [o.start for o in doc.gold if o.name == gd.name]
-                found = place_unknown(gd.name, starts, doc.text, site_locale, local_locale, actors, d, g)
+                found = place_unknown(gd.name, [s for s, _ in spans], doc.text, site_locale, local_locale, actors, d, g)
                 best, site = (found[0] if found else None), True  # a Place: it has lat/lon too
             # a site lies at (or in) the place it names: that place's GeoNames entry is not the site's own
             ours.resolution("gold", gd, best.lat if best else None, best.lon if best else None,

@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from newstrace.analyze.actors import ActorDictionary, get_dictionary
-from newstrace.analyze.gazetteer import STREET_WORDS, Gazetteer, get_gazetteer
+from newstrace.analyze.gazetteer import MIN_WITHIN_TOWN, STREET_WORDS, Gazetteer, get_gazetteer
 from newstrace.analyze.names import (
     clean_surface,
     doc_text,
@@ -303,7 +303,7 @@ class EntityGrouper:
         if not cands:
             return False
         top = cands[0]
-        big = top.feature in ("country", "region", "capital") or top.population >= 100_000
+        big = top.feature in ("country", "region", "capital") or top.population >= MIN_WITHIN_TOWN
         if name.isupper() and len(name) > 3:
             return big
         # after "from", "into", "to", "on" a name is as often a company or a person ("from Apple", "to Smith"): only

@@ -62,9 +62,9 @@ MIN_WITHIN_TOWN = 100_000
 DIRECTION_WORDS = frozenset("north south east west northern southern eastern western central upper lower".split())
 GENERIC_WORDS = DIRECTION_WORDS | frozenset("""
     new old great grand greater little big royal national federal capital city town village street road avenue
-    lane drive square park hall house court center centre college school university hospital church cathedral station airport bridge tower castle palace
-    market island islands isles river rivers lake lakes mount mountains bay beach harbour harbor port valley hill hills
-    union united saint st
+    lane drive square park hall house court center centre college school university hospital church cathedral
+    station airport bridge tower castle palace market island islands isles river rivers lake lakes mount mountains
+    bay beach harbour harbor port valley hill hills union united saint st
 """.split())
 # the last word of a street's name ("crescent" and "parade" are left out: the Red Crescent, the Easter Parade)
 STREET_WORDS = frozenset("street st road rd avenue ave lane drive boulevard blvd way terrace".split())

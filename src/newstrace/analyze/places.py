@@ -387,7 +387,11 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def yields_to_locale(c: Candidate, text: str, spans: list[tuple[int, int]], locale: Place | None,
+# "the city's", "the capital's": the name after it lies in the town the article is about
+_OWN_TOWN = re.compile(r"\bthe (?:city|town|capital|village|port)['\u2019]s\s+(?:[a-z-]+\s+){0,2}$", re.I)
+
+
+def yields_to_locale(c: Candidate, text: str, spans: list[list[int]] | list[tuple[int, int]], locale: Place | None,
                      town: Place | None, g: Gazetteer) -> bool:
     """Whether a resolved place is too weak a reading for the story, so that its name is read as one the
     gazetteer lacks (``place_unknown``: a street or venue of the story's town, or nothing):
@@ -404,10 +408,6 @@ def yields_to_locale(c: Candidate, text: str, spans: list[tuple[int, int]], loca
     return (locale is not None and locale.lat is not None and c.feature == "city" and c.population < SMALL_TOWN
             and c.admin1 != locale.admin1 and km(c.lat, c.lon, locale.lat, locale.lon) > NEAR_KM
             and not any(_qualifier(text, e, g) for _, e in spans))
-
-
-# "the city's", "the capital's": the name after it lies in the town the article is about
-_OWN_TOWN = re.compile(r"\bthe (?:city|town|capital|village|port)['\u2019]s\s+(?:[a-z-]+\s+){0,2}$", re.I)
 
 
 class PlaceResolver:
@@ -493,7 +493,7 @@ class PlaceResolver:
         unknown = [key for key in places if key[0] == "?"]
         for key, c in chosen.items():
             place = places[key]
-            if yields_to_locale(c, text, [(s, e) for s, e in place.mentions], local_locale, site_locale, self.g):
+            if yields_to_locale(c, text, place.mentions, local_locale, site_locale, self.g):
                 # a far small namesake is read as a name the gazetteer lacks
                 s, e = place.mentions[0]
                 place.name, place.country, place.admin1, place.lat, place.lon = text[s:e], None, None, None, None
