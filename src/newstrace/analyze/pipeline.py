@@ -35,6 +35,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from newstrace.analyze.names import keep_text
+from newstrace.analyze.pieces import PieceError, merge, piece_limit, split_points
 from newstrace.model import Analysis, Article
 from newstrace.settings import get_settings
 
@@ -156,11 +157,17 @@ def article_meta(article: Article) -> dict[str, Any]:
     }
 
 
-def make_doc(nlp: Language, article: Article) -> Doc:
-    """A tokenised Doc of the article text carrying the article's metadata in ``doc._.nt_meta``."""
-    doc = nlp.make_doc(article.text)
-    keep_text(doc, article.text)  # the tokenizer is non-destructive: the Doc's text is exactly this string
-    doc._.nt_meta = article_meta(article)
+def make_doc(nlp: Language, article: Article, span: tuple[int, int] | None = None) -> Doc:
+    """A tokenised Doc of the article text (or of the piece ``span`` of it) carrying the article's metadata in
+    ``doc._.nt_meta``; a piece after the first has no headline or dateline before it, so its body starts at 0."""
+    start, end = span if span is not None else (0, len(article.text))
+    text = article.text[start:end] if span is not None else article.text
+    doc = nlp.make_doc(text)
+    keep_text(doc, text)  # the tokenizer is non-destructive: the Doc's text is exactly this string
+    meta = article_meta(article)
+    if span is not None:
+        meta["body_start"] = meta["body_start"] - start if start <= meta["body_start"] < end else 0
+    doc._.nt_meta = meta
     return doc
 
 
@@ -200,10 +207,12 @@ def sourcing_profile(events: list[Any]) -> dict[str, int]:
 def analyze_many(
     articles: Iterable[Article], nlp: Language | None = None, batch_size: int = 32
 ) -> Iterator[tuple[Article, Analysis | Exception]]:
-    """Yield each article with its analysis, batching through ``nlp.pipe``.
+    """Yield each article with its analysis, in order, batching through ``nlp.pipe``.
 
-    An article whose analysis raises yields the exception instead, so one bad document never ends the stream;
-    a failing batch is retried one document at a time to find the culprit.
+    A text longer than a piece (``pieces.PIECE_CHARS``, and always under ``nlp.max_length``) is analysed as
+    paragraph pieces whose analyses are merged with offsets into the whole text. An article whose analysis
+    raises yields the exception instead, so one bad document never ends the stream; a failing batch is retried
+    one document (one piece) at a time to find the culprit.
     """
     nlp = nlp or load_nlp()
     batch: list[Article] = []
@@ -216,23 +225,65 @@ def analyze_many(
         yield from _analyze_batch(nlp, batch, batch_size)
 
 
+def _pieces(nlp: Language, article: Article) -> list[tuple[int, int]]:
+    return split_points(article.text, piece_limit(nlp.max_length))
+
+
 def _analyze_batch(nlp: Language, batch: list[Article], batch_size: int) -> Iterator[tuple[Article, Analysis | Exception]]:
+    """The batch's articles with their analyses, in order. Whole articles share one ``nlp.pipe``; a long article's
+    pieces go through their own, a few at a time, so memory holds a few pieces rather than the whole text's Docs."""
+    spans = [_pieces(nlp, art) for art in batch]
+    whole = [art for art, sp in zip(batch, spans) if len(sp) == 1]
     try:
-        docs = list(nlp.pipe((make_doc(nlp, a) for a in batch), batch_size=batch_size))
+        docs = iter(list(nlp.pipe((make_doc(nlp, a) for a in whole), batch_size=batch_size)))
     except Exception:  # noqa: BLE001 - isolate the failing document below
-        for art in batch:
+        docs = None
+    for art, sp in zip(batch, spans):
+        if len(sp) > 1:
+            yield art, _analyze_long(nlp, art, sp)
+        elif docs is not None:
+            yield art, analysis_from_doc(next(docs))
+        else:
             try:
-                doc = nlp(make_doc(nlp, art))
-                yield art, analysis_from_doc(doc)
+                yield art, analysis_from_doc(nlp(make_doc(nlp, art)))
             except Exception as exc:  # noqa: BLE001
                 log.warning("analysis failed for %s: %s", art.uri or art.id, exc)
                 yield art, exc
-        return
-    for art, doc in zip(batch, docs):
-        yield art, analysis_from_doc(doc)
+
+
+# pieces of a long text analysed together: enough to keep the parser busy, few enough that memory stays flat
+PIECES_PER_BATCH = 4
+
+
+def _analyze_long(nlp: Language, article: Article, spans: list[tuple[int, int]]) -> Analysis | Exception:
+    """The analysis of a text too long for one Doc, from its pieces (see ``pieces``), or a ``PieceError``
+    naming the piece whose analysis failed and why. Each piece's Doc is dropped once its records are read."""
+    parts: list[tuple[int, Analysis]] = []
+    try:
+        docs = nlp.pipe((make_doc(nlp, article, sp) for sp in spans), batch_size=PIECES_PER_BATCH)
+        parts = [(sp[0], analysis_from_doc(doc)) for sp, doc in zip(spans, docs)]
+    except Exception:  # noqa: BLE001 - find the piece that fails, and say which
+        parts = []
+        for n, sp in enumerate(spans, 1):
+            try:
+                parts.append((sp[0], analysis_from_doc(nlp(make_doc(nlp, article, sp)))))
+            except Exception as exc:  # noqa: BLE001
+                log.warning("analysis failed for %s, piece %d: %s", article.uri or article.id, n, exc)
+                return PieceError(
+                    f"part {n} of {len(spans)} of the text (characters {sp[0]:,} to {sp[1]:,}) could not be "
+                    f"analysed: {exc}")
+    merged = merge(parts)
+    merged.sourcing = sourcing_profile(merged.events)
+    return merged
 
 
 def analyze_article(article: Article, nlp: Language | None = None) -> Analysis:
-    """The analysis of one article (raises on failure)."""
+    """The analysis of one article, in pieces when it is long (raises on failure)."""
     nlp = nlp or load_nlp()
-    return analysis_from_doc(nlp(make_doc(nlp, article)))
+    spans = _pieces(nlp, article)
+    if len(spans) == 1:
+        return analysis_from_doc(nlp(make_doc(nlp, article)))
+    result = _analyze_long(nlp, article, spans)
+    if isinstance(result, Exception):
+        raise result
+    return result
