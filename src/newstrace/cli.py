@@ -2,7 +2,8 @@
 
 Conventions (DESIGN.md): every command that touches a store takes ``--db`` (default ``newstrace.db`` or
 ``NEWSTRACE_DB``); listing commands take ``--format table|json|csv`` and ``--limit``; data goes to stdout,
-progress and logs to stderr; exit 0 when all is well, 1 when some documents failed, 2 on a usage error.
+progress and logs to stderr; exit 0 when all is well, 1 when some documents failed or the thing asked for is not
+in the store, 2 on a usage error.
 """
 
 from __future__ import annotations
@@ -12,15 +13,69 @@ import logging
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
+import typer._click as click
+from typer.core import TyperCommand, TyperGroup
 
 from newstrace.model import record
 from newstrace.output import Format, emit, err, out
 from newstrace.settings import get_settings
 
-app = typer.Typer(
+class Command(TyperCommand):
+    """A typer command whose --help reads like a manual: ``--json``, ``--db PATH``, ``--port INTEGER``.
+
+    Typer labels every option with its Python type (``--json <bool>``, ``--host <str>``, ``--token
+    <list[str]>``); a flag takes no value, so any label reads as if it wanted one. ``_plain_metavars`` blanks the
+    flags' labels and names the others' values as click does; a metavar declared on an option is kept.
+    """
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        """The command's parameters, the help option included, with plain metavars."""
+        return _plain_metavars(super().get_params(ctx), ctx)
+
+
+class Group(TyperGroup):
+    """The top-level group, with the same plain metavars as ``Command`` (``--verbose``, ``--help``)."""
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        """The group's parameters with plain metavars."""
+        return _plain_metavars(super().get_params(ctx), ctx)
+
+
+# typer's type labels -> the value names click and most manuals use
+PLAIN_METAVARS = {"<str>": "TEXT", "<list[str]>": "TEXT", "<int>": "INTEGER", "<int range>": "INTEGER",
+                  "<list[int]>": "INTEGER", "<float>": "NUMBER", "<float range>": "NUMBER", "<path>": "PATH",
+                  "<list[path]>": "PATH"}
+
+
+def _plain_metavars(params: list[click.Parameter], ctx: click.Context) -> list[click.Parameter]:
+    """``params`` with a plain metavar on each option that declares none: empty on a flag, else a value name.
+
+    Arguments keep theirs (their metavar is the name shown for them). Choices keep typer's ``<a|b|c>``.
+    """
+    for p in params:
+        if p.param_type_name != "option" or p.metavar is not None:
+            continue
+        if getattr(p, "is_flag", False):
+            p.metavar = ""
+        else:
+            label = p.display_type(ctx)
+            p.metavar = PLAIN_METAVARS.get(label, label)
+    return params
+
+
+class App(typer.Typer):
+    """The ``newstrace`` app: every command registered on it is a ``Command`` unless it names another class."""
+
+    def command(self, name: str | None = None, *, cls: type[TyperCommand] | None = None, **kwargs: Any):  # noqa: ANN201
+        """Typer's ``command`` decorator, with ``Command`` as the default class."""
+        return super().command(name, cls=cls or Command, **kwargs)
+
+
+app = App(
+    cls=Group,
     name="newstrace",
     help="From raw news to evidence: what happened, who says so, and who else confirms it.",
     no_args_is_help=True,
@@ -28,16 +83,25 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-DbOpt = Annotated[str, typer.Option("--db", envvar="NEWSTRACE_DB", help="SQLite database file.")]
+DbOpt = Annotated[str, typer.Option("--db", envvar="NEWSTRACE_DB", metavar="PATH", help="SQLite database file.")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table (for people), json or csv.")]
-LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many records.")]
+LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="At most this many records.")]
 
+# README "Exit codes": 1 is both "some documents failed" (ingest, analyze, watch) and "not found" (show, entity,
+# story: no such id or name); 2 is a usage error (a bad option or argument, a missing file, no usable database)
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+EXIT_NOT_FOUND = 1
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    """Print ``message`` as an error on stderr and return the exit to raise (a usage error unless told)."""
     err.print(f"[red]error:[/red] {message}")
     return typer.Exit(code)
+
+
+def not_found(message: str) -> typer.Exit:
+    """Print ``message`` on stderr and return the exit to raise when the thing asked for is not in the store."""
+    return _fail(message, EXIT_NOT_FOUND)
 
 
 def open_store(db: str, *, readonly: bool = False):  # noqa: ANN201 - Store, imported lazily for a fast --help
@@ -166,7 +230,7 @@ def articles(
     since: Annotated[Optional[str], typer.Option(help="Published on or after this date (YYYY-MM-DD).")] = None,
     search: Annotated[Optional[str], typer.Option("--search", "-s", help="Full-text query (SQLite FTS5).")] = None,
 ) -> None:
-    """List stored articles, newest first."""
+    """List stored articles, newest publication first (undated ones last)."""
     store = open_store(db, readonly=True)
     rows = [dict(r) for r in store.list_articles(limit=limit, outlet=outlet, since=since, query=search)]
     for r in rows:
@@ -187,7 +251,7 @@ def show(
     store = open_store(db, readonly=True)
     found = store.article(ref)
     if found is None:
-        raise _fail(f"no article {ref!r} in {db}", 1)
+        raise not_found(f"no article {ref!r} in {db}")
     art, an = found
     if as_json:
         sys.stdout.write(json.dumps(record(art, an), ensure_ascii=False, indent=2) + "\n")

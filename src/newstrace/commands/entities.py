@@ -13,10 +13,10 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from newstrace.cli import DbOpt, FormatOpt, LimitOpt, app, open_store
+from newstrace.cli import DbOpt, FormatOpt, LimitOpt, app, not_found, open_store
 from newstrace.output import Format, emit, err, out
 
-EXIT_NOT_FOUND, EXIT_USAGE = 1, 2
+NOT_LINKED = "this store has no cross-article entities yet (run `newstrace ingest` or `newstrace link`)"
 
 
 def _has_canonical(conn: sqlite3.Connection) -> bool:
@@ -61,13 +61,16 @@ def entities(
     store = open_store(db, readonly=True)
     conn = store.conn
     if not _has_canonical(conn):
-        err.print("[red]error:[/red] this store has no cross-article entities yet (run `newstrace ingest` or link)")
-        raise typer.Exit(EXIT_USAGE)
+        if why:
+            raise not_found(f"no entity {why!r}: {NOT_LINKED}")
+        # a listing of nothing, as `stories` on an unlinked store: the hint goes to stderr, the exit stays 0
+        err.print(f"[dim]{NOT_LINKED}[/dim]")
+        emit([], fmt, columns=["id", "name", "type", "country", "sector", "articles", "mentions", "aliases"])
+        return
     if why:
         rows = find_canonical(conn, why)
         if not rows:
-            err.print(f"[red]error:[/red] no entity {why!r} in {db}")
-            raise typer.Exit(EXIT_NOT_FOUND)
+            raise not_found(f"no entity {why!r} in {db}")
         c = rows[0]
         members = conn.execute(
             "SELECT m.article_id AS article, m.entity_id AS entity, m.name, m.rule, m.score, m.matched,"
@@ -106,12 +109,10 @@ def entity(
     store = open_store(db, readonly=True)
     conn = store.conn
     if not _has_canonical(conn):
-        err.print("[red]error:[/red] this store has no cross-article entities yet (run `newstrace ingest` or link)")
-        raise typer.Exit(EXIT_USAGE)
+        raise not_found(f"no entity named {name!r}: {NOT_LINKED}")
     rows = find_canonical(conn, name)
     if not rows:
-        err.print(f"[red]error:[/red] no entity named {name!r} in {db}")
-        raise typer.Exit(EXIT_NOT_FOUND)
+        raise not_found(f"no entity named {name!r} in {db}")
     c = _row(rows[0])
     arts = [dict(r) for r in conn.execute(
         "SELECT a.id AS article, a.published, a.outlet, a.title, m.name AS as_written, m.rule"

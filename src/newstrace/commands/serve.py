@@ -7,6 +7,7 @@ or ``--token-file`` (one ``TOKEN [read|write]`` per line) and are never printed.
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -16,18 +17,35 @@ from newstrace.cli import DbOpt, _fail, app
 from newstrace.output import err
 
 
+class LogLevel(str, Enum):
+    """uvicorn's log levels."""
+
+    critical = "critical"
+    error = "error"
+    warning = "warning"
+    info = "info"
+    debug = "debug"
+    trace = "trace"
+
+
+# rich reads "[read|write]" as markup and drops it: the backslash keeps the token-file format in --help
+TOKEN_FILE_HELP = ("File of tokens, one per line: 'TOKEN \\[read|write|read,write]' (no scope: read and write; "
+                   "# starts a comment).")
+
+
 @app.command()
 def serve(
     db: DbOpt = "newstrace.db",
-    host: Annotated[str, typer.Option(help="Address to bind; anything but loopback needs tokens.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option(metavar="ADDRESS", help="Address to bind; anything but loopback needs tokens.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, metavar="PORT", help="Port to listen on.")] = 8000,
     token: Annotated[Optional[list[str]], typer.Option(
-        "--token", envvar="NEWSTRACE_TOKEN", help="A token with read and write access (repeatable).")] = None,
+        "--token", envvar="NEWSTRACE_TOKEN", metavar="TOKEN",
+        help="A token with read and write access (repeatable).")] = None,
     read_token: Annotated[Optional[list[str]], typer.Option(
-        "--read-token", help="A token with read access only (repeatable).")] = None,
-    token_file: Annotated[Optional[Path], typer.Option(
-        "--token-file", help="File of tokens, one 'TOKEN [read|write]' per line.")] = None,
-    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+        "--read-token", metavar="TOKEN", help="A token with read access only (repeatable).")] = None,
+    token_file: Annotated[Optional[Path], typer.Option("--token-file", metavar="FILE", help=TOKEN_FILE_HELP)] = None,
+    log_level: Annotated[LogLevel, typer.Option(
+        metavar="LEVEL", help="uvicorn log level: critical, error, warning, info, debug or trace.")] = LogLevel.info,
 ) -> None:
     """Serve the JSON API (/api, schema at /openapi.json) and the analyst's pages (/) over a store."""
     import uvicorn
@@ -50,5 +68,5 @@ def serve(
     err.print(f"newstrace: serving {db} at http://{shown}:{port}/ "
               f"({len(tokens)} token{'s' if len(tokens) != 1 else ''} configured"
               f"{', reads open on loopback' if application.state.access.open_reads else ''})")
-    uvicorn.run(application, host=host, port=port, log_level=log_level, proxy_headers=False,
+    uvicorn.run(application, host=host, port=port, log_level=log_level.value, proxy_headers=False,
                 server_header=False)

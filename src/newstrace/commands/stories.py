@@ -13,7 +13,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from newstrace.cli import DbOpt, FormatOpt, LimitOpt, app, open_store
+from newstrace.cli import DbOpt, FormatOpt, LimitOpt, app, not_found, open_store
 from newstrace.model import SOURCE_KINDS, VERDICTS
 from newstrace.output import Format, emit, err, out
 
@@ -119,10 +119,10 @@ def story(
     store = open_store(db, readonly=True)
     conn = store.conn
     if not _has_link_tables(conn):
-        raise _usage("this store has not been linked (run `newstrace link`)")
+        raise not_found(f"no story {story_id!r}: this store has not been linked (run `newstrace link`)")
     rows = conn.execute("SELECT * FROM stories WHERE id = ? OR id LIKE ? LIMIT 2", (story_id, story_id + "%")).fetchall()
     if len(rows) != 1:
-        raise _usage(f"no story {story_id!r}" if not rows else f"story id {story_id!r} is ambiguous")
+        raise not_found(f"no story {story_id!r}" if not rows else f"story id {story_id!r} is ambiguous")
     rec = story_record(conn, rows[0])
     ids = [r["article"] for r in rec["reports"]]
     titles = {r[0]: (r[1], r[2]) for r in conn.execute(

@@ -21,6 +21,11 @@ from newstrace.model import Analysis, Article, Failure, Removed, from_dict, to_d
 SCHEMA = Path(__file__).with_name("schema.sql")
 MIGRATIONS = Path(__file__).with_name("migrations")
 BASE_VERSION = 1
+# articles newest publication first, undated ones last, newest ingest first among equals: julianday reads an ISO
+# date with or without a time and offset (comparing in UTC); the GLOB keeps a bare number from reading as a day count
+ARTICLE_ORDER = ("CASE WHEN a.published GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]*' THEN"
+                 " coalesce(julianday(a.published), julianday(substr(a.published, 1, 10))) END")
+ARTICLE_ORDER_BY = f" ORDER BY {ARTICLE_ORDER} IS NULL, {ARTICLE_ORDER} DESC, a.seq DESC"
 
 
 def utcnow() -> str:
@@ -235,7 +240,7 @@ class Store:
 
     def list_articles(self, *, limit: int = 50, offset: int = 0, outlet: str | None = None,
                       since: str | None = None, query: str | None = None) -> list[sqlite3.Row]:
-        """Article summaries, newest ingest first, with counts of what analysis found."""
+        """Article summaries, newest publication first (``ARTICLE_ORDER_BY``), with counts of what analysis found."""
         where, args = [], []
         if outlet:
             where.append("a.outlet = ?")
@@ -252,7 +257,7 @@ class Store:
             " (SELECT count(*) FROM events v WHERE v.article_id=a.id) AS events,"
             " (SELECT count(*) FROM quotes q WHERE q.article_id=a.id) AS quotes"
             " FROM articles a" + (" WHERE " + " AND ".join(where) if where else "") +
-            " ORDER BY a.seq DESC LIMIT ? OFFSET ?"
+            ARTICLE_ORDER_BY + " LIMIT ? OFFSET ?"
         )
         return self.conn.execute(sql, [*args, limit, offset]).fetchall()
 

@@ -1,0 +1,124 @@
+"""What the README promises of every command, in-process (typer's CliRunner) on a real store built from the
+corpus: exit codes (0 fine, 1 not found, 2 usage error), the order of ``articles``, and a --help that reads like
+a manual (no ``<bool>`` beside a flag, the token-file format intact)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newstrace.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str):  # noqa: ANN201 - typer's Result
+    """Run one newstrace command in this process; the result carries exit_code, stdout and stderr."""
+    return runner.invoke(app, list(args))
+
+
+@pytest.mark.parametrize("command", [
+    ["show", "ffffffffffff"],
+    ["entity", "Nobody Atall"],
+    ["entities", "--why", "Nobody Atall"],
+    ["story", "snosuchstory"],
+    ["story", ""],  # every story id starts with "": ambiguous, so not one story found
+])
+def test_not_found_exits_1_everywhere(corpus_db: Path, command: list[str]) -> None:
+    res = invoke(*command, "--db", str(corpus_db))
+    assert res.exit_code == 1, (command, res.output)
+    assert "error:" in res.stderr and res.stdout == ""
+
+
+@pytest.mark.parametrize("command", [
+    ["events", "--type", "NOPE"],
+    ["events", "--since", "last week"],
+    ["stories", "--verdict", "probably"],
+    ["articles", "--limit", "0"],
+    ["articles", "--format", "xml"],
+    ["entities", "--nosuchoption"],
+])
+def test_usage_errors_exit_2(corpus_db: Path, command: list[str]) -> None:
+    res = invoke(*command, "--db", str(corpus_db))
+    assert res.exit_code == 2, (command, res.output)
+
+
+def test_a_missing_database_is_a_usage_error(tmp_path: Path) -> None:
+    for command in (["articles"], ["show", "abc"], ["story", "abc"], ["entity", "Awan"]):
+        res = invoke(*command, "--db", str(tmp_path / "missing.db"))
+        assert res.exit_code == 2 and "no database" in res.stderr, (command, res.output)
+
+
+def _day(published: str) -> str:
+    return published[:10]
+
+
+def test_articles_newest_publication_first_undated_last(corpus_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "dated.db"
+    shutil.copy(corpus_db, db)
+    with sqlite3.connect(db) as conn:
+        seqs = [r[0] for r in conn.execute("SELECT seq FROM articles ORDER BY seq")]
+        # the first ingested is the newest, the last ingested undated, one in another time zone's evening
+        conn.execute("UPDATE articles SET published='2031-01-01' WHERE seq=?", (seqs[0],))
+        conn.execute("UPDATE articles SET published=NULL WHERE seq=?", (seqs[-1],))
+        conn.execute("UPDATE articles SET published=NULL WHERE seq=?", (seqs[-2],))
+        conn.execute("UPDATE articles SET published='2030-12-31T23:30:00-05:00' WHERE seq=?", (seqs[1],))
+    res = invoke("articles", "--db", str(db), "-f", "json", "-n", "1000")
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert len(rows) == len(seqs)
+    # 2030-12-31 23:30 at UTC-5 is 2031-01-01 04:30 UTC: newer than the bare date 2031-01-01
+    assert [r["seq"] for r in rows[:2]] == [seqs[1], seqs[0]]
+    dated = [r for r in rows if r["published"]]
+    assert [_day(r["published"]) for r in dated[1:]] == sorted((_day(r["published"]) for r in dated[1:]), reverse=True)
+    # undated at the end, the newest ingested of them first
+    assert [r["seq"] for r in rows[-2:]] == [seqs[-1], seqs[-2]]
+
+
+def _commands() -> list[str]:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    return sorted(group.commands)
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_help_shows_values_not_python_types(command: str) -> None:
+    res = invoke(command, "--help")
+    assert res.exit_code == 0, res.output
+    option_rows = [line for line in res.stdout.splitlines() if re.match(r"^│ (\*)?\s*--", line)]
+    assert any("--help" in line for line in option_rows), res.stdout
+    for typer_label in ("<bool>", "<str>", "<list[", "<path>", "<int>", "<float>"):
+        assert not any(typer_label in line for line in option_rows), (command, typer_label, res.stdout)
+
+
+def _help_text(*args: str, columns: int = 80) -> str:
+    """The --help of a command as printed to a pipe of ``columns`` columns, box drawing and wrapping removed."""
+    env = {**os.environ, "COLUMNS": str(columns), "TERMINAL_WIDTH": str(columns)}
+    res = subprocess.run([sys.executable, "-m", "newstrace", *args, "--help"], capture_output=True, text=True,
+                         env=env, timeout=120, check=True)
+    assert max(len(line) for line in res.stdout.splitlines()) <= columns
+    return re.sub(r"[\s│╭╮╰╯─]+", " ", res.stdout)
+
+
+def test_serve_help_keeps_the_token_file_format_and_names_values() -> None:
+    text = _help_text("serve")
+    assert "'TOKEN [read|write|read,write]'" in text
+    for option, metavar in (("--db", "PATH"), ("--host", "ADDRESS"), ("--port", "PORT"), ("--token", "TOKEN"),
+                            ("--read-token", "TOKEN"), ("--token-file", "FILE"), ("--log-level", "LEVEL")):
+        assert f"{option} {metavar} " in text, (option, text)
+    assert "--help Show this message" in text
+
+
+def test_serve_rejects_an_unknown_log_level(corpus_db: Path) -> None:
+    res = invoke("serve", "--db", str(corpus_db), "--log-level", "loud")
+    assert res.exit_code == 2
