@@ -7,10 +7,9 @@ Each ECB+ topic mixes documents about two real events of one kind (the ``*ecb.xm
 components); its story mention is built the way ``newstrace.link.stories`` builds event mentions: participants
 (entity names, folded), their distinctive name words, the most-mentioned place (without its country: a document
 names places in several countries), and the counts of the content words of its text; documents of a topic are
-compared whatever the types of their events (one family). Each topic arrives as one batch: its documents' words are
-counted into the index's document frequencies, then the documents are assigned to stories one by one with
-``link.stories.assign`` (blocking keys, compatibility checks, score, threshold from the shipped data), as
-``link_stories`` does for each batch of new articles.
+compared whatever the types of their events (one family). Each topic is grouped with ``link.grouping.group_mentions``
+(blocking keys, compatibility checks, pair score with fixed word rarities, threshold from the shipped data, then
+constrained single-link clustering), the same rules ``link_stories`` applies in the store.
 
 Scores: B-cubed and pairwise precision/recall/F1 over each topic's documents, micro-averaged over documents
 (B-cubed) and pairs (pairwise). Baselines in the same run: TF-IDF cosine over the documents' words (a) with the
@@ -31,8 +30,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from newstrace.link.stories import (MemoryIndex, Mention, assign, load_config, name_key, name_tokens, stop_words,
-                                    word_counts)
+from newstrace.link.grouping import group_mentions
+from newstrace.link.stories import (Mention, load_config, name_key, name_tokens, stop_words,
+                                    word_weights)
 
 NO_SPACE_BEFORE = {".", ",", ":", ";", "!", "?", "%", ")", "]", "'s", "n't", "''", "'", "'re", "'ve", "'ll", "'d", "'m"}
 NO_SPACE_AFTER = {"(", "[", "$", "``"}
@@ -109,7 +109,7 @@ def document_mention(doc: Document, an, cfg) -> Mention:  # noqa: ANN001 - Analy
         pname[key] = p.name
     place = places.most_common(1)[0][0] if places else None
     types = Counter(ev.type for ev in an.events)
-    counts = word_counts(doc.text)
+    counts, weights = word_weights(doc.text)
     family = cfg.family(types.most_common(1)[0][0]) if types else "NONE"
     return Mention(
         article_id=doc.name, event_id="doc", type=types.most_common(1)[0][0] if types else "NONE", family=family,
@@ -117,26 +117,24 @@ def document_mention(doc: Document, an, cfg) -> Mention:  # noqa: ANN001 - Analy
         # no place country: a document names places in several countries, and the country of its most-named
         # place is too weak a guess to veto a story the way an event's own place does
         place=place, place_name=pname.get(place),
-        words=frozenset(counts), counts=dict(counts),
+        words=frozenset(counts), counts=dict(counts), weights=weights,
     )
 
 
 def cluster_system(docs: list[Document], analyses: list, cfg) -> dict[str, str]:  # noqa: ANN001
-    """Story id per document, topic by topic (each topic is its own stream)."""
+    """Story id per document, topic by topic (each topic is its own corpus), grouped as the link stage does."""
     out = {}
     by_topic: dict[str, list[int]] = defaultdict(list)
     for i, d in enumerate(docs):
         by_topic[d.topic].append(i)
     for topic, idx in by_topic.items():
-        index = MemoryIndex()
         mentions = [document_mention(docs[i], analyses[i], cfg) for i in idx]
         for m in mentions:
             # documents are compared across type families: a topic's documents are of one kind already
             m.family = m.type = "DOC"
-        # the topic arrives as one batch: its words count in the IDF before it is assigned, as in link_stories
-        index.observe(mentions)
+        stories = group_mentions(mentions, cfg)
         for i, m in zip(idx, mentions):
-            out[docs[i].name] = f"{topic}:{assign(m, index, cfg)}"
+            out[docs[i].name] = f"{topic}:{stories[m.ref]}"
     return out
 
 
@@ -288,7 +286,7 @@ def main() -> None:
     print(f"# {len(docs)} documents in {len(by_topic(docs))} topics analysed in {time.perf_counter() - t:.1f}s",
           file=sys.stderr)
     cfg = load_config()
-    report("newstrace stories (link.stories.assign)", docs, cluster_system(docs, analyses, cfg))
+    report("newstrace stories (link.grouping)", docs, cluster_system(docs, analyses, cfg))
     best = None
     for th in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4):
         pred = baseline_single_pass(docs, th)

@@ -61,7 +61,7 @@ def test_story_timeline_and_copy_graph(tmp_path):
     assert {(c["copy_id"], c["origin_id"]) for c in rec["copies"]} >= {(ids[0], ids[1]), (ids[2], ids[1])}
     res = runner.invoke(app, ["story", sid, "--db", db])
     assert "copy graph" in res.stdout and "syndicated" in res.stdout and "single-source" in res.stdout
-    assert runner.invoke(app, ["story", "nope", "--db", db]).exit_code == 2
+    assert runner.invoke(app, ["story", "nope", "--db", db]).exit_code == 1  # not found, as for show and entity
 
 
 def test_claims_single_source_and_source_kind(tmp_path):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from newstrace.link import link_store
-from newstrace.link.stories import (MemoryIndex, Mention, SQLiteStoryIndex, assign, blocking_keys, content_words,
-                                    evidence, load_config, load_mentions, pair_score, targets_conflict,
-                                    text_similarity, word_counts)
+from newstrace.link.grouping import group_idf, group_mentions
+from newstrace.link.stories import (Mention, blocking_keys, content_words, evidence, load_config, load_mentions,
+                                    pair_score, rarity, targets_conflict, text_similarity, word_weights)
 from newstrace.store.sqlite import Store
 
 from .link_builders import last_seq, store_docs
@@ -25,6 +25,12 @@ def _m(aid: str, type_: str = "CONSULT", actors=("n:oren valdis",), targets=("n:
                    place_country=country, date=day, words=content_words(words), modality=modality)
 
 
+def _stories(*mentions: Mention) -> list[str]:
+    """The story id of each mention, grouped as the link stage groups them."""
+    ids = group_mentions(mentions, load_config())
+    return [ids[m.ref] for m in mentions]
+
+
 def test_families_come_from_data():
     cfg = load_config()
     assert cfg.family("consult") == cfg.family("AGREE")
@@ -39,28 +45,25 @@ def test_blocking_keys_need_a_shared_family():
 
 
 def test_same_event_in_other_words_joins_one_story():
-    idx = MemoryIndex()
-    s1 = assign(_m("a", words="Valdis landed in Lakemont for talks with the council"), idx)
-    s2 = assign(_m("b", words="The marshal met council members on Saturday"), idx)
+    s1, s2 = _stories(_m("a", words="Valdis landed in Lakemont for talks with the council"),
+                      _m("b", words="The marshal met council members on Saturday"))
     assert s1 == s2
 
 
 def test_dates_places_and_other_counterparts_keep_events_apart():
-    idx = MemoryIndex()
-    base = assign(_m("a"), idx)
-    assert assign(_m("b", day=date(2031, 10, 20)), idx) != base  # weeks later: another visit
-    assert assign(_m("c", place="g:2", country="OST"), idx) != base  # another country
+    base = _m("a")
     other = _m("d", targets=("n:brackwater front",), tcountries=(), words="Valdis met commanders of the front")
-    assert targets_conflict(other, idx.members(base))
-    assert assign(other, idx) != base
+    assert targets_conflict(other, [base])
+    a, b, c, d = _stories(base, _m("b", day=date(2031, 10, 20)), _m("c", place="g:2", country="OST"), other)
+    assert a not in (b, c, d)  # weeks later, another country, another counterpart: other events
 
 
 def test_denial_joins_the_story_it_denies():
-    idx = MemoryIndex()
-    s1 = assign(_m("a", type_="ASSAULT", targets=(), actors=("n:velorian batteries",), tcountries=("VLR",),
-                   words="Shells fired from the Velorian side struck villages near Dunmoor"), idx)
-    s2 = assign(_m("b", type_="ASSAULT", targets=(), actors=("n:velorian army",), tcountries=("VLR",),
-                   words="The army denied that its batteries fired shells toward Dunmoor", modality="negated"), idx)
+    s1, s2 = _stories(
+        _m("a", type_="ASSAULT", targets=(), actors=("n:velorian batteries",), tcountries=("VLR",),
+           words="Shells fired from the Velorian side struck villages near Dunmoor"),
+        _m("b", type_="ASSAULT", targets=(), actors=("n:velorian army",), tcountries=("VLR",),
+           words="The army denied that its batteries fired shells toward Dunmoor", modality="negated"))
     assert s1 == s2
 
 
@@ -88,23 +91,30 @@ def test_stories_in_the_store_and_incrementally(tmp_path):
         assert members[(ids[6], "v1")] != visit  # the secret meeting did not
         assert members[(ids[7], "v1")] == members[(ids[8], "v1")]  # shelling and its denial
         assert store.conn.execute("SELECT count(*) FROM stories").fetchone()[0] == n_before + 2
+        incremental = {k: v for k, v in members.items()}
+        link_store(store, 0)  # a full relink gives the very same stories and ids
+        assert {(r[0], r[1]): r[2] for r in store.conn.execute(
+            "SELECT article_id, event_id, story_id FROM story_members")} == incremental
 
 
 def _long(aid: str, text: str) -> Mention:
-    counts = word_counts(text)
-    return Mention(aid, "doc", "DOC", "DOC", words=frozenset(counts), counts=dict(counts))
+    counts, weights = word_weights(text)
+    return Mention(aid, "doc", "DOC", "DOC", words=frozenset(counts), counts=dict(counts), weights=weights)
 
 
 def test_rare_words_and_repeated_words_weigh_more():
-    idx = MemoryIndex()
     a = _long("a", "Flooding closed the harbour road; the harbour stays shut, officials said.")
     b = _long("b", "The harbour is shut after flooding, officials said.")
     c = _long("c", "Officials said the budget vote was delayed.")
-    idx.observe([a, b, c, _long("d", "Officials said the talks went on."), _long("e", "Officials said little.")])
     assert a.counts["harbour"] == 2
-    # "officials said" is everywhere: with corpus IDF it no longer makes a and c look alike
-    assert text_similarity(a, c, idx.idf) < 0.5 * text_similarity(a, c)
-    assert text_similarity(a, b, idx.idf) > 3 * text_similarity(a, c, idx.idf)
+    # a word's weight is its own (wordfreq), not the store's: "officials" says less than "harbour"
+    assert rarity("harbour") > rarity("officials") > rarity("said")
+    assert text_similarity(a, b) > 2 * text_similarity(a, c)
+    # in a large group, a word every mention uses weighs nothing (the group's IDF)
+    group = [a, b, c, _long("d", "Officials said the talks went on."), _long("e", "Officials said little.")]
+    idf = group_idf(group)
+    assert idf("official") < idf("harbour")
+    assert text_similarity(a, c, idf) < 0.5 * text_similarity(a, c)
 
 
 def test_same_wording_is_relative_to_length():
@@ -119,27 +129,6 @@ def test_same_wording_is_relative_to_length():
     assert cos < 0.4 and evidence(long_a, long_b, cfg).text > 2 * cos
     # two events of one article share its wording whatever happened: that is no evidence
     assert evidence(short_a, _long("a", "Valdis met the council in Lakemont"), cfg).text == 0.0
-
-
-def test_corpus_word_counts_are_kept_in_the_store_and_grow_incrementally(tmp_path):
-    docs = corpus()
-    with Store(tmp_path / "t.db") as store:
-        store_docs(store, docs[:6])
-        link_store(store, 0)
-        df = dict(store.conn.execute("SELECT word, df FROM story_words"))
-        members = store.conn.execute("SELECT count(*) FROM story_members").fetchone()[0]
-        assert df[""] == members > 0
-        assert df["lakemont"] >= 2 and all(0 < v <= df[""] for v in df.values())
-        mark = last_seq(store)
-        store_docs(store, docs[6:])
-        link_store(store, mark)
-        after = dict(store.conn.execute("SELECT word, df FROM story_words"))
-        assert after[""] == store.conn.execute("SELECT count(*) FROM story_members").fetchone()[0] > df[""]
-        assert all(after[w] >= n for w, n in df.items())
-        index = SQLiteStoryIndex(store.conn)
-        assert index.seen == after[""] and index.idf_of("lakemont") < index.idf_of("zzzunseen")
-        link_store(store, 0)  # a full relink counts from scratch, not on top
-        assert dict(store.conn.execute("SELECT word, df FROM story_words")) == after
 
 
 def test_a_shared_phrase_actor_does_not_make_one_story(tmp_path):

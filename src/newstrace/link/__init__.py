@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 CACHE_KIB = 256 * 1024  # SQLite page cache while linking (KiB)
 DERIVED_TABLES = ("reuse_links", "reuse_passages", "reuse_signatures", "reuse_bands", "story_keys", "story_words",
-                  "story_reports", "story_members", "stories", "link_articles")
+                  "story_reports", "story_members", "stories", "link_articles", "mention_keys", "story_links",
+                  "claim_reports", "claims", "paraphrase_checked")
 
 
 def _resolve(store: Store, since_seq: int) -> Any:
@@ -47,11 +48,19 @@ def _new_articles(store: Store, since_seq: int) -> list[tuple[int, str, str | No
         " WHERE a.seq > ? AND l.article_seq IS NULL ORDER BY a.seq", (since_seq,))]
 
 
+def _genre(conn: Any, seq: int) -> str:
+    from newstrace.link.genre import genre
+
+    r = conn.execute("SELECT url, title, substr(text, -600), tags, removed FROM articles WHERE seq=?", (seq,)).fetchone()
+    return genre(*r) if r else "news"
+
+
 def link_store(store: Store, since_seq: int = 0, *, batch: int = 2000) -> dict[str, Any]:
     """Link the articles stored after ``since_seq`` against the whole store; returns a summary of what it did."""
     from newstrace.link.corroboration import corroborate
     from newstrace.link.outlets import load_groups, outlet_key
     from newstrace.link.reuse import link_reuse, save_link
+    from newstrace.link.paraphrase import link_rewrites
     from newstrace.link.stories import link_stories, load_config
 
     started = time.perf_counter()
@@ -75,8 +84,9 @@ def link_store(store: Store, since_seq: int = 0, *, batch: int = 2000) -> dict[s
     if not new:
         return summary
     with store.transaction():
-        conn.executemany("INSERT OR REPLACE INTO link_articles(article_seq, article_id, outlet_key) VALUES (?,?,?)",
-                         [(seq, aid, outlet_key(url, outlet)) for seq, aid, url, outlet in new])
+        conn.executemany("INSERT OR REPLACE INTO link_articles(article_seq, article_id, outlet_key, genre)"
+                         " VALUES (?,?,?,?)",
+                         [(seq, aid, outlet_key(url, outlet), _genre(conn, seq)) for seq, aid, url, outlet in new])
 
     # text reuse, committed per batch of new articles
     kinds: dict[str, int] = {}
@@ -90,23 +100,30 @@ def link_store(store: Store, since_seq: int = 0, *, batch: int = 2000) -> dict[s
                 copies_touched.add(link.copy.id)
     summary["reuse"] = kinds
 
-    # stories of the new articles' events, then the corroboration of every story they touched
+    # stories of the new articles' events, rewrites among each story's reports, then the corroboration of every
+    # story they touched; one transaction, so a concurrent linker sees all of it or none
     cfg = load_config()
     ids = [aid for _, aid, *_ in new]
+    verdicts: dict[str, int] = {}
     with store.transaction():
-        touched = link_stories(conn, ids, cfg)
+        written, gone = link_stories(conn, ids, cfg)
+        rewrites = link_rewrites(conn, ([m.article_id for m in ms] for _, ms in sorted(written.items())))
+        if rewrites:
+            kinds["reworded"] = len(rewrites)
+        touched = set(written)
         # an old article that turned out to be a copy of a new one changes its stories' counts too
-        old_copies = sorted(copies_touched - set(ids))
+        old_copies = sorted((copies_touched | rewrites) - set(ids))
         for j in range(0, len(old_copies), 400):
             chunk = old_copies[j : j + 400]
             touched |= {r[0] for r in conn.execute(
                 f"SELECT DISTINCT story_id FROM story_members WHERE article_id IN ({','.join('?' * len(chunk))})",
                 chunk)}
-        verdicts: dict[str, int] = {}
         for sid in sorted(touched):
-            rec = corroborate(conn, sid, groups)
+            rec = corroborate(conn, sid, groups, written.get(sid))
             verdicts[rec["verdict"]] = verdicts.get(rec["verdict"], 0) + 1
+    summary["reuse"] = kinds
     summary["stories"] = len(touched)
+    summary["stories_merged_or_recut"] = len(gone)
     summary["verdicts"] = verdicts
     summary["seconds"] = round(time.perf_counter() - started, 2)
     return summary

@@ -26,9 +26,10 @@ from typing import Any
 
 from newstrace.link.outlets import OutletGroups, outlet_key
 from newstrace.link.reuse import earlier
-from newstrace.link.stories import Mention, incompatible, load_config, load_mentions, summarise
+from newstrace.link.claims import ClaimKey, claim_id, claim_key, denies, label, load_rules, supports
+from newstrace.link.stories import Mention, incompatible, load_config, load_mentions, named_keys, summarise
 
-WHOLE_COPY_KINDS = ("duplicate", "syndicated")
+WHOLE_COPY_KINDS = ("duplicate", "syndicated", "rewrite")
 MAX_VOICE_HOPS = 8
 
 
@@ -111,21 +112,195 @@ def _articles(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Article
     return out
 
 
+def _genres(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    ids = sorted(set(ids))
+    for i in range(0, len(ids), 400):
+        chunk = ids[i : i + 400]
+        out.update(conn.execute(f"SELECT article_id, genre FROM link_articles WHERE article_id IN"
+                                f" ({','.join('?' * len(chunk))})", chunk).fetchall())
+    return out
+
+
+@dataclass
+class Claim:
+    """One claim of a story while it is judged: its key, the mentions stating it, and who stands behind it."""
+
+    key: ClaimKey
+    mentions: list[Mention]
+    reports: list[dict[str, Any]] = field(default_factory=list)
+    asserting: set[str] = field(default_factory=set)
+    denying: set[str] = field(default_factory=set)
+    anonymous_only: bool = False
+    exclusive: bool = False
+    verdict: str = "single-source"
+    why: list[str] = field(default_factory=list)
+
+
+def _role(m: Mention, voice: str, genre: str | None) -> str:
+    """How a mention stands behind its claim: the rules of attribution, in order."""
+    if m.modality == "negated":
+        return "denies"
+    if voice != m.article_id:
+        return "copy"  # the words are another article's: it counts with that one
+    if genre == "opinion":
+        return "opinion"  # an opinion piece states its author's view; it never confirms
+    if (m.source_kind or "author") == "outlet":
+        return "second-hand"  # only on another outlet's word
+    return "asserts"
+
+
+def _denials_elsewhere(conn: sqlite3.Connection, c: Claim, by_article: dict[str, list[Mention]],
+                       group_of: Any) -> None:
+    """Denials of this claim that the story did not take in: a negated mention, in an article of the story, of the
+    same claim or a more general one that shares a named participant or the place with the claim's mentions.
+
+    A denial often names its side differently ("the military's media wing" for the army): it stays in its own
+    story, yet it contradicts this claim when it negates the same event of the same people or place.
+    """
+    if not c.mentions:
+        return
+    cfg = load_config()
+    rules = load_rules()
+    named = frozenset().union(*(named_keys(m.participants) for m in c.mentions))
+    tokens = frozenset().union(*(m.tokens for m in c.mentions))
+    places = {m.place for m in c.mentions if m.place}
+    known = {(r["article"], r["event"]) for r in c.reports}
+    for aid in sorted(by_article):
+        for n in load_mentions(conn, [aid], cfg):
+            if n.modality != "negated" or n.ref in known or not denies(claim_key(n, rules), c.key):
+                continue
+            if not (named_keys(n.participants) & named or (n.place and n.place in places) or n.tokens & tokens):
+                continue
+            if any(incompatible(n, m, cfg) for m in c.mentions[:5]):
+                continue
+            c.denying.add(group_of(aid))
+            c.reports.append({"article": aid, "event": n.event_id, "role": "denies", "voice_id": aid,
+                              "voice": group_of(aid), "copied_from": None, "source_kind": n.source_kind or "author",
+                              "start": n.ev_start, "end": n.ev_end})
+            known.add(n.ref)
+
+
+def _restated_denials(c: Claim) -> None:
+    """An article that denies the claim and states it only on others' word restates what it denies.
+
+    "Afghan officials had said that shells hit the village" in a denial is attributed: it does not make the denying
+    outlet a voice of the claim. An article that states the claim in its own voice asserts it, whatever it quotes.
+    """
+    denying = {r["article"] for r in c.reports if r["role"] == "denies"}
+    for aid in sorted(denying):
+        mine = [r for r in c.reports if r["article"] == aid and r["role"] != "denies"]
+        if mine and all(r["source_kind"] != "author" for r in mine):
+            for r in mine:
+                r["role"] = "second-hand"
+            voice = mine[0]["voice"]
+            if not any(r["voice"] == voice and r["role"] in ("asserts", "copy") for r in c.reports):
+                c.asserting.discard(voice)
+
+
+def judge(claims: list[Claim]) -> None:
+    """Each claim's verdict from its voices, with the reasons in words.
+
+    contested: an outlet that does not assert it denies the same claim (or a more general one); corroborated: two or
+    more independent outlets assert it; unverified: one outlet asserts it on anonymous sources only; single-source:
+    otherwise (one outlet, one author's opinion, or only second-hand reports).
+    """
+    for c in claims:
+        denying = c.denying - c.asserting
+        n = len(c.asserting)
+        if n and denying:
+            c.verdict = "contested"
+            c.why.append(f"asserted by {n} independent outlet(s), denied by {', '.join(sorted(denying))}")
+        elif n >= 2:
+            c.verdict = "corroborated"
+            c.why.append(f"asserted by {n} independent outlets: {', '.join(sorted(c.asserting))}")
+        elif n == 1 and c.anonymous_only:
+            c.verdict = "unverified"
+            c.why.append(f"only {next(iter(c.asserting))} asserts it, on anonymous sources")
+        else:
+            c.verdict = "single-source"
+            roles = Counter(r["role"] for r in c.reports)
+            if n == 1:
+                c.why.append(f"only {next(iter(c.asserting))} asserts it")
+            elif roles.get("opinion"):
+                c.why.append("stated only in an opinion piece: the author's claim, confirmed by no outlet")
+            else:
+                c.why.append("no outlet asserts it in its own voice")
+        if c.exclusive:
+            c.why.append("presented as an exclusive")
+        copies = [r for r in c.reports if r["role"] == "copy"]
+        if copies:
+            c.why.append(f"{len(copies)} report(s) repeat another's words and count with their origin")
+
+
+def _central(claims: list[Claim]) -> Claim:
+    """The story's central claim: the most widely asserted, then the most reported, then the least qualified."""
+    return sorted(claims, key=lambda c: (-len(c.asserting), -len({r["article"] for r in c.reports}),
+                                         c.exclusive, len(c.key.qualifiers), len(c.key.targets), c.key.text()))[0]
+
+
 def corroborate(conn: sqlite3.Connection, story_id: str, groups: OutletGroups,
                 members: list[Mention] | None = None) -> dict[str, Any]:
-    """Recompute one story's reports, independent outlets and verdict, write them, and return the story record."""
+    """Recompute one story's claims, their verdicts and the story's reports and verdict; write them, return the
+    story record. The story's verdict and independent outlets are its central claim's."""
     if members is None:
         refs = conn.execute("SELECT article_id, event_id FROM story_members WHERE story_id=?", (story_id,)).fetchall()
         members = load_mentions(conn, [r[0] for r in refs], load_config(), only={(r[0], r[1]) for r in refs})
+    rules = load_rules()
     by_article: dict[str, list[Mention]] = defaultdict(list)
     for m in members:
         by_article[m.article_id].append(m)
     graph = ReuseGraph.load(conn, by_article)
     voices: dict[tuple[str, str], str] = {m.ref: graph.voice(m.article_id, m.ev_start, m.ev_end) for m in members}
     infos = _articles(conn, set(by_article) | set(voices.values()))
+    genres = _genres(conn, set(by_article) | set(voices.values()))
+
+    def group_of(aid: str) -> str:
+        info = infos.get(aid)
+        if genres.get(aid) == "opinion":
+            return f"author:{aid}"
+        # an article of unknown outlet is a voice of its own
+        return (groups.group(info.outlet_key) if info else None) or f"article:{aid}"
+
+    keys = {m.ref: claim_key(m, rules) for m in members}
+    claims: dict[ClaimKey, Claim] = {}
+    for m in sorted(members, key=lambda x: x.ref):
+        if m.modality != "negated":
+            claims.setdefault(keys[m.ref], Claim(keys[m.ref], []))
+    if not claims:  # a story of denials only: each denied claim stands as stated
+        for m in sorted(members, key=lambda x: x.ref):
+            claims.setdefault(keys[m.ref], Claim(keys[m.ref], []))
+    for c in claims.values():
+        anonymous = []
+        for m in sorted(members, key=lambda x: x.ref):
+            k = keys[m.ref]
+            asserted = m.modality != "negated" and supports(k, c.key)
+            denied = m.modality == "negated" and denies(k, c.key)
+            if not asserted and not denied:
+                continue
+            voice = voices[m.ref]
+            role = _role(m, voice, genres.get(voice) or genres.get(m.article_id))
+            if asserted:
+                c.mentions.append(m)
+                c.exclusive |= "exclusive" in m.flags
+            grp = group_of(voice)
+            if role in ("asserts", "copy") and asserted and genres.get(voice) != "opinion":
+                c.asserting.add(grp)
+                anonymous.append((m.source_kind or "author") == "anonymous")
+            elif role == "denies":
+                c.denying.add(grp)
+            c.reports.append({"article": m.article_id, "event": m.ref[1], "role": role, "voice_id": voice,
+                              "voice": grp, "copied_from": voice if voice != m.article_id else None,
+                              "source_kind": m.source_kind or "author", "start": m.ev_start, "end": m.ev_end})
+        c.anonymous_only = bool(anonymous) and all(anonymous)
+        _denials_elsewhere(conn, c, by_article, group_of)
+        _restated_denials(c)
+    judged = [c for c in claims.values() if c.mentions or c.reports]
+    judge(judged)
+    central = _central(judged)
+
+    # one row per article: its strongest stance towards the central claim, else towards any claim
     reports: list[dict[str, Any]] = []
-    asserting: set[str] = set()
-    denying: set[str] = set()
     for aid, ms in by_article.items():
         info = infos.get(aid)
         if info is None:
@@ -133,28 +308,21 @@ def corroborate(conn: sqlite3.Connection, story_id: str, groups: OutletGroups,
         own = [m for m in ms if voices[m.ref] == aid]
         copied = Counter(voices[m.ref] for m in ms if voices[m.ref] != aid)
         copied_from = None if own else copied.most_common(1)[0][0]
-        voice = infos.get(copied_from) if copied_from else info
-        # an article of unknown outlet is a voice of its own
-        group = groups.group((voice or info).outlet_key) or f"article:{(voice or info).id}"
-        stance = _stance(ms, _denies_same_event(conn, ms))
-        (denying if stance == "denies" else asserting).add(group)
-        kinds = Counter(m.source_kind or "author" for m in ms)
+        voice = copied_from or aid
+        roles = [r["role"] for r in central.reports if r["article"] == aid] or \
+            [r["role"] for c in judged for r in c.reports if r["article"] == aid]
+        stance = ("denies" if roles and all(r == "denies" for r in roles)
+                  else "opinion" if "opinion" in roles else "asserts")
         reports.append({
-            "article": aid, "seq": info.seq, "outlet": info.outlet_key or info.outlet, "outlet_group": group,
+            "article": aid, "seq": info.seq, "outlet": info.outlet_key or info.outlet, "outlet_group": group_of(voice),
             "published": info.published, "copied_from": copied_from, "stance": stance,
-            "source_kinds": dict(kinds),
+            "source_kinds": dict(Counter(m.source_kind or "author" for m in ms)),
         })
     reports = _time_order(reports)
-    denying -= asserting
-    independent = len(asserting) if asserting else len(denying)
-    if asserting and denying:
-        verdict = "contested"
-    elif independent >= 2:
-        verdict = "corroborated"
-    else:
-        verdict = "single-source"
     summary = summarise(members)
+    headline = label(central.key, central.mentions or members, rules)
     published = [r["published"] for r in reports if r["published"]]
+    _write_claims(conn, story_id, judged, central, rules)
     conn.execute("DELETE FROM story_reports WHERE story_id=?", (story_id,))
     conn.executemany(
         "INSERT INTO story_reports(story_id, article_id, seq, outlet, outlet_group, published, copied_from, stance,"
@@ -162,49 +330,57 @@ def corroborate(conn: sqlite3.Connection, story_id: str, groups: OutletGroups,
         [(story_id, r["article"], r["seq"], r["outlet"], r["outlet_group"], r["published"], r["copied_from"],
           r["stance"], json.dumps(r["source_kinds"])) for r in reports],
     )
-    for m in members:
-        conn.execute("UPDATE story_members SET voice_id=? WHERE article_id=? AND event_id=?",
-                     (voices[m.ref], m.article_id, m.event_id))
+    conn.executemany("UPDATE story_members SET voice_id=? WHERE article_id=? AND event_id=?",
+                     [(voices[m.ref], m.article_id, m.event_id) for m in members])
     first_seen = published[0] if published else None
     last_seen = published[-1] if published else None
+    independent = len(central.asserting)
+    denying = len(central.denying - central.asserting)
     conn.execute(
-        "UPDATE stories SET type=coalesce(?, type), actors=?, place=?, country=?, first_seen=?, last_seen=?,"
+        "UPDATE stories SET type=?, actors=?, place=?, country=?, first_seen=?, last_seen=?, headline=?,"
         " reports=?, independent_outlets=?, denying_outlets=?, verdict=?, updated_at=? WHERE id=?",
-        (summary["type"], json.dumps(summary["actors"], ensure_ascii=False), summary["place"], summary["country"],
-         first_seen, last_seen, len(reports), independent, len(denying), verdict,
+        (central.key.type, json.dumps(summary["actors"], ensure_ascii=False), summary["place"], summary["country"],
+         first_seen, last_seen, headline, len(reports), independent, denying, central.verdict,
          datetime.now(timezone.utc).replace(microsecond=0).isoformat(), story_id),
     )
-    return {"id": story_id, "type": summary["type"], "actors": [a["name"] for a in summary["actors"]],
-            "place": summary["place"], "first_seen": first_seen,
+    return {"id": story_id, "type": central.key.type, "headline": headline,
+            "actors": [a["name"] for a in summary["actors"]], "place": summary["place"], "first_seen": first_seen,
             "reports": [{k: r[k] for k in ("article", "outlet", "published", "copied_from", "stance",
                                            "source_kinds")} for r in reports],
-            "independent_outlets": independent, "verdict": verdict}
+            "independent_outlets": independent, "verdict": central.verdict,
+            "claims": [{"id": claim_id(story_id, c.key), "label": label(c.key, c.mentions or members, rules),
+                        "verdict": c.verdict, "independent_outlets": len(c.asserting), "central": c is central}
+                       for c in judged]}
 
 
-def _denies_same_event(conn: sqlite3.Connection, mentions: list[Mention]) -> bool:
-    """Whether the article negates, anywhere, an event of the same type, days and country as these."""
-    cfg = load_config()
-    negated = [n for n in load_mentions(conn, [mentions[0].article_id], cfg) if n.modality == "negated"]
-    for n in negated:
-        for m in mentions:
-            # the same kind of event in the same days and country, denied in the article that restates it
-            if n.type == m.type and not incompatible(n, m, cfg):
-                return True
-    return False
-
-
-def _stance(mentions: list[Mention], denies_elsewhere: bool = False) -> str:
-    """``denies`` when the article negates such an event and asserts it only on others' word, else ``asserts``.
-
-    A denial usually restates the claim it denies ("officials had said that shells hit the village"); that
-    restatement is attributed, so it does not make the article a report of the event. An article that states the
-    event in its own voice asserts it, whatever else it quotes.
-    """
-    negates = denies_elsewhere or any(m.modality == "negated" for m in mentions)
-    if not negates:
-        return "asserts"
-    own = [m for m in mentions if m.modality != "negated" and (m.source_kind or "author") == "author"]
-    return "asserts" if own else "denies"
+def _write_claims(conn: sqlite3.Connection, story_id: str, claims: list[Claim], central: Claim,
+                  rules: Any) -> None:
+    conn.execute("DELETE FROM claim_reports WHERE claim_id IN (SELECT id FROM claims WHERE story_id=?)", (story_id,))
+    conn.execute("DELETE FROM claims WHERE story_id=?", (story_id,))
+    for c in claims:
+        cid = claim_id(story_id, c.key)
+        ms = c.mentions or []
+        summary = summarise(ms) if ms else {"actors": [], "place": None}
+        dates = sorted(m.date.isoformat() for m in ms if m.date)
+        single = sorted(c.asserting) if len(c.asserting) == 1 else []
+        source = single[0] if single else ("author (opinion)" if any(r["role"] == "opinion" for r in c.reports)
+                                           and not c.asserting else None)
+        conn.execute(
+            "INSERT OR REPLACE INTO claims(id, story_id, type, mode, actor, target, place, date, qualifiers, label,"
+            " verdict, independent_outlets, reports, central, exclusive, source, why)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (cid, story_id, c.key.type, c.key.mode,
+             summary["actors"][0]["name"] if summary["actors"] else None,
+             ", ".join(sorted(m.names.get(k, k) for m in ms[:1] for k in c.key.targets)) or None,
+             summary["place"], dates[0] if dates else None, json.dumps(sorted(c.key.qualifiers)),
+             label(c.key, ms or c.mentions, rules) if ms else c.key.type, c.verdict, len(c.asserting),
+             len({r["article"] for r in c.reports}), int(c is central), int(c.exclusive), source,
+             "; ".join(c.why)))
+        conn.executemany(
+            "INSERT OR REPLACE INTO claim_reports(claim_id, article_id, event_id, role, voice_id, voice, copied_from,"
+            " source_kind, start, \"end\") VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [(cid, r["article"], r["event"], r["role"], r["voice_id"], r["voice"], r["copied_from"], r["source_kind"],
+              r["start"], r["end"]) for r in c.reports])
 
 
 def _time_order(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:

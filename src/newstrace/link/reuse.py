@@ -15,7 +15,8 @@ How it works, and why:
   ``BUCKET_CAP`` articles are boilerplate (a site's footer) and are ignored.
 * **Alignment.** A candidate pair is verified on word 4-shingles: the shared shingles, merged into runs, give
   the passages with character offsets in both texts and the containment both ways.
-* **Direction.** The earlier publication date is the origin; without two different dates, the ingest order.
+* **Direction.** A copy that credits its origin ("X reported") decides; else the earlier publication date; without
+  two different dates, the smaller article id (fixed, so no answer hangs on ingest order).
 * **Kind.** ``duplicate`` when both texts are nearly the same and come from one outlet; ``syndicated`` when most of
   the later article is the origin's text (a wire or partner story republished); ``excerpt`` otherwise.
 """
@@ -336,6 +337,24 @@ def earlier(a_pub: str | None, a_seq: int, b_pub: str | None, b_seq: int) -> tup
     return a_seq < b_seq, "ingest"
 
 
+def origin_first(a: ArticleRef, b: ArticleRef) -> tuple[bool, str]:
+    """Whether A is the origin of a pair sharing text, and what decided it.
+
+    An explicit credit first (the copy says "A reported"), then the publication dates, then the article ids: the
+    last is arbitrary but fixed, so the same two articles get the same direction in any ingest order.
+    """
+    from newstrace.link.credits import credits
+
+    b_credits_a = credits(b.text, a.outlet, a.outlet_key)
+    a_credits_b = credits(a.text, b.outlet, b.outlet_key)
+    if b_credits_a != a_credits_b:
+        return b_credits_a, "credit"
+    first, how = earlier(a.published, 0, b.published, 0)
+    if how == "published":
+        return first, how
+    return a.id < b.id, "id"
+
+
 def reuse_kind(containment_copy: float, containment_origin: float, same_outlet: bool) -> str:
     """duplicate: the same text from one outlet; syndicated: the copy is mostly the origin; excerpt: otherwise."""
     if containment_copy >= DUPLICATE_MIN and containment_origin >= DUPLICATE_MIN and same_outlet:
@@ -354,6 +373,7 @@ class ArticleRef:
     published: str | None
     outlet_key: str | None
     text: str
+    outlet: str | None = None
 
 
 def _fetch(conn: sqlite3.Connection, seqs: Sequence[int]) -> dict[int, ArticleRef]:
@@ -361,10 +381,10 @@ def _fetch(conn: sqlite3.Connection, seqs: Sequence[int]) -> dict[int, ArticleRe
     seqs = list(seqs)
     for i in range(0, len(seqs), 500):
         chunk = seqs[i : i + 500]
-        q = (f"SELECT a.seq, a.id, a.published, a.text, l.outlet_key FROM articles a LEFT JOIN link_articles l"
-             f" ON l.article_seq=a.seq WHERE a.seq IN ({','.join('?' * len(chunk))})")
+        q = (f"SELECT a.seq, a.id, a.published, a.text, l.outlet_key, a.outlet FROM articles a LEFT JOIN"
+             f" link_articles l ON l.article_seq=a.seq WHERE a.seq IN ({','.join('?' * len(chunk))})")
         for r in conn.execute(q, chunk):
-            out[r[0]] = ArticleRef(r[0], r[1], r[2], r[4], r[3])
+            out[r[0]] = ArticleRef(r[0], r[1], r[2], r[4], r[3], r[5])
     return out
 
 
@@ -454,7 +474,7 @@ def link_reuse(conn: sqlite3.Connection, new_seqs: Sequence[int], batch: int = 2
 
 def verify(a: ArticleRef, b: ArticleRef, ta: Tokens | None = None, tb: Tokens | None = None) -> ReuseLink | None:
     """The reuse link between two candidate articles, or None when they share no real passage."""
-    a_first, how = earlier(a.published, a.seq, b.published, b.seq)
+    a_first, how = origin_first(a, b)
     origin, copy = (a, b) if a_first else (b, a)
     t_origin, t_copy = (ta, tb) if a_first else (tb, ta)
     al = align(copy.text, origin.text, t_copy, t_origin)

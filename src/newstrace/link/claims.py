@@ -1,0 +1,241 @@
+"""Claims: an event with its specifics, the unit that corroboration counts.
+
+A story groups reports of one real-world event; inside it, each mention states a **claim**: its event type and
+mode, its named counterparts (a visit's destination is its place, not a counterpart), and the qualifiers that make
+it another claim ("secret" talks, a toll of 12 dead). A mention **supports** a claim when it states that claim or a
+more specific one: "held secret talks with Al Qaeda in Kabul" supports "held talks", never the reverse, so a report
+of the visit does not support the secret meeting. A negated mention **denies** a claim when it negates that claim or
+a more general one ("did not meet anyone" denies the secret meeting; "did not meet Al Qaeda" leaves the visit).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from newstrace.link.stories import Mention, named_keys
+from newstrace.settings import DATA_DIR, get_settings
+from newstrace.yamlio import read_yaml
+
+log = logging.getLogger(__name__)
+
+WORDS = re.compile(r"[\w'-]+")
+TOLL = re.compile(r"\b(\d[\d,]*|[a-z]+)\s+(?:\w+\s+){0,3}?(?:were\s+|was\s+|are\s+|have\s+been\s+)?"
+                  r"(killed|dead|died|wounded|injured|hurt)\b", re.I)
+TOLL_AFTER = re.compile(r"\b(killing|killed|wounding|wounded|injuring|injured)\s+(?:at\s+least\s+)?(\d[\d,]*|[a-z]+)\b",
+                        re.I)
+PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+PLACE_TARGET_EVENTS = frozenset({"ASSAULT", "COERCE", "MOBILIZE"})
+
+
+@dataclass(frozen=True)
+class ClaimRules:
+    """The claim rules read from ``data/link/claims.yaml`` and the user's lexicon files."""
+
+    qualifiers: dict[str, str]  # word or phrase (case-folded) -> qualifier name
+    window: int
+    toll_words: dict[str, int]
+    toll_types: frozenset[str]
+    labels: dict[str, str]
+    nouns: dict[str, str]
+    same_modes: dict[tuple[str, str], str]  # (type, mode) -> the mode it counts as in a claim
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> ClaimRules:
+    """The shipped claim rules, extended by any ``NEWSTRACE_LEXICONS`` file that has claim keys."""
+    files: list[Path] = [DATA_DIR / "link" / "claims.yaml", *get_settings().lexicon_files]
+    quals: dict[str, str] = {}
+    window, tolls, toll_types, labels, nouns = 3, {}, set(), {}, {}
+    same: dict[tuple[str, str], str] = {}
+    for path in files:
+        try:
+            data = read_yaml(path) or {}
+        except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+            log.warning("claim rules file %s skipped: %s", path, exc)
+            continue
+        if not isinstance(data, dict):
+            continue
+        for name, words in (data.get("claim_qualifiers") or {}).items():
+            for w in words or []:
+                quals[str(w).casefold()] = str(name)
+        window = int(data.get("qualifier_window", window))
+        tolls.update({str(k).casefold(): int(v) for k, v in (data.get("toll_words") or {}).items()})
+        toll_types.update(str(t).upper() for t in data.get("toll_types") or [])
+        labels.update({str(k): str(v) for k, v in (data.get("claim_labels") or {}).items()})
+        nouns.update({str(k): str(v) for k, v in (data.get("claim_nouns") or {}).items()})
+        for etype, groups in (data.get("claim_same_modes") or {}).items():
+            for group in groups or []:
+                modes = [str(x) for x in group or []]
+                same.update({(str(etype).upper(), x): modes[0] for x in modes})
+    return ClaimRules(quals, window, tolls, frozenset(toll_types), labels, nouns, same)
+
+
+# -- what a mention claims ------------------------------------------------------------------------------------------
+
+def _trigger_at(words: list[str], trigger: str | None) -> int | None:
+    """The index of the event word among the sentence's words (its first word, case-folded), if found."""
+    if not trigger:
+        return None
+    head = trigger.casefold().split()[0] if trigger.split() else ""
+    for i, w in enumerate(words):
+        if w == head or (len(head) > 3 and w.startswith(head[:-1])):
+            return i
+    return None
+
+
+def qualifiers(m: Mention, rules: ClaimRules | None = None) -> frozenset[str]:
+    """The qualifiers of a mention's claim: words next to its event word, and the toll of a violent event."""
+    rules = rules or load_rules()
+    text = (m.evidence or "").casefold()
+    words = WORDS.findall(text)
+    out: set[str] = set()
+    at = _trigger_at(words, m.trigger)
+    if at is not None:
+        # the modifier of the event word: "secret talks", "secretly met", "met secretly"
+        near = words[max(0, at - rules.window) : at + 2]
+        joined = " ".join(near)
+        for phrase, name in rules.qualifiers.items():
+            if (" " in phrase and phrase in joined) or phrase in near:
+                out.add(name)
+    if m.type in rules.toll_types:
+        toll = _toll(text, rules)
+        if toll is not None:
+            out.add(f"toll:{toll}")
+    return frozenset(out)
+
+
+def _number(word: str, rules: ClaimRules) -> int | None:
+    w = word.replace(",", "")
+    if w.isdigit():
+        return int(w)
+    return rules.toll_words.get(w.casefold())
+
+
+def _toll(text: str, rules: ClaimRules) -> int | None:
+    """The largest death or injury count the sentence gives ("killed 12 people", "three civilians were killed")."""
+    found = [n for g in TOLL.finditer(text) if (n := _number(g.group(1), rules)) is not None]
+    found += [n for g in TOLL_AFTER.finditer(text) if (n := _number(g.group(2), rules)) is not None]
+    found = [n for n in found if n < 100_000]
+    return max(found) if found else None
+
+
+def claim_targets(m: Mention) -> frozenset[str]:
+    """The named counterparts that make the claim: a visit's destination is its place, not a counterpart."""
+    targets = named_keys(m.targets)
+    # where an attack or a visit lands is its place: "shells hit Kunar", "flew to Kabul"
+    if (m.mode == "visit" or m.type in PLACE_TARGET_EVENTS) and (m.target_types & PLACE_TYPES or not m.target_types):
+        return frozenset()
+    return targets
+
+
+@dataclass(frozen=True)
+class ClaimKey:
+    """What one claim states: type, mode, named counterparts, qualifiers."""
+
+    type: str
+    mode: str | None
+    targets: frozenset[str]
+    qualifiers: frozenset[str]
+
+    def text(self) -> str:
+        return "|".join([self.type, self.mode or "", ",".join(sorted(self.targets)), ",".join(sorted(self.qualifiers))])
+
+
+def claim_key(m: Mention, rules: ClaimRules | None = None) -> ClaimKey:
+    """The claim a mention states; modes that tell one happening from two angles count as one ("met the council
+    in Lakemont" and "visited Lakemont" are one trip's claim), as ``claim_same_modes`` lists them."""
+    rules = rules or load_rules()
+    mode = rules.same_modes.get((m.type, m.mode), m.mode) if m.mode else None
+    return ClaimKey(m.type, mode, claim_targets(m), qualifiers(m, rules))
+
+
+def supports(k: ClaimKey, claim: ClaimKey) -> bool:
+    """Whether a mention stating ``k`` supports ``claim``: the same claim, or a more specific one (a claim of no
+    mode, such as "held talks", is supported by a visit or a meeting of the same people; never the reverse)."""
+    return (k.type == claim.type and (claim.mode is None or k.mode == claim.mode) and claim.targets <= k.targets
+            and _quals_cover(k.qualifiers, claim.qualifiers))
+
+
+def denies(k: ClaimKey, claim: ClaimKey) -> bool:
+    """Whether a negated mention stating ``k`` denies ``claim``: the same claim negated, or a more general one."""
+    # a mode on one side only still speaks of the same act: "did not fire artillery" denies "shells hit"
+    return (k.type == claim.type and (k.mode is None or claim.mode is None or k.mode == claim.mode)
+            and k.targets <= claim.targets
+            and _quals_cover(claim.qualifiers, k.qualifiers))
+
+
+def _quals_cover(specific: frozenset[str], general: frozenset[str]) -> bool:
+    """Whether the qualifiers of a specific claim include a general one's (a toll must be the same number)."""
+    return general <= specific
+
+
+def claim_id(story_id: str, key: ClaimKey) -> str:
+    return "k" + hashlib.sha256(f"{story_id}|{key.text()}".encode()).hexdigest()[:12]
+
+
+# -- labels ---------------------------------------------------------------------------------------------------------
+
+def _best_name(mentions: Iterable[Mention], keys: Iterable[str]) -> str | None:
+    """The name as most reports write it among the longest forms of the most frequent participant."""
+    keys = list(keys)
+    if not keys:
+        return None
+    counts: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    for m in mentions:
+        for k in keys:
+            if k in m.names:
+                counts[k] += 1
+                forms.setdefault(k, Counter())[m.names[k]] += 1
+    if not counts:
+        return None
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    names = forms[top]
+    return sorted(names, key=lambda n: (-len(n.split()), -names[n], n))[0]
+
+
+def label(key: ClaimKey, mentions: Sequence[Mention], rules: ClaimRules | None = None) -> str:
+    """A neutral label for a claim ("Tariq Mahmood Awan visits Kabul"), from its type, names and place.
+
+    Built from the claim's parts rather than taken from a sentence, so no report's loaded wording becomes the
+    story's name.
+    """
+    rules = rules or load_rules()
+    actors = {k for m in mentions for k in named_keys(m.actors)}
+    actor = _best_name(mentions, actors)
+    target = _best_name(mentions, key.targets)
+    places = Counter(m.place_name for m in mentions if m.place_name)
+    place = sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if places else None
+    # the label reads as most reports tell it: a trip most call a visit is a visit, though some say "met"
+    modes = Counter(m.mode for m in mentions if m.mode and rules.same_modes.get((m.type, m.mode), m.mode) == key.mode)
+    mode = sorted(modes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if modes else key.mode
+    if mode == "visit" and not place:
+        place = _best_name(mentions, {k for m in mentions for k in named_keys(m.targets)})
+    kind = f"{key.type}/{mode}"
+    table = rules.labels if actor else rules.nouns
+    template = table.get(kind) or table.get(key.type) or ("{actor}: " + key.type if actor else key.type.title())
+    text = template.replace("{actor}", actor or "")
+    if "{where}" in text:
+        text = text.replace("{where}", place) if place else re.sub(r"\s+(?:to|in)?\s*\{where\}", "", text)
+    elif target:
+        text = text.replace("{target}", target)
+    else:
+        text = re.sub(r"\s+(?:with|to|from|against|on|of|for)?\s*\{target\}", "", text)
+    if place and "{where}" not in template and place != target:
+        text += f" in {place}"
+    words = [q for q in sorted(key.qualifiers) if not q.startswith("toll:")]
+    tolls = [q.split(":", 1)[1] for q in key.qualifiers if q.startswith("toll:")]
+    if words:
+        text += f" ({', '.join(words)})"
+    if tolls:
+        text += f", {tolls[0]} dead or hurt"
+    return text

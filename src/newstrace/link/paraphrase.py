@@ -1,0 +1,163 @@
+"""Rewrites and shared origins: reports that tell another's text in other words, sentence by sentence.
+
+Exact shingles (``link.reuse``) find copies and pasted passages; a rewrite with synonyms keeps few of them. Here two
+articles are aligned **sentence by sentence on content words**: each sentence's stemmed content words weighed by
+their rarity (``stories.rarity``: names, numbers and rare words weigh most, so a rewrite that swaps "arrived" for
+"landed" keeps most of its weight), a sentence pair matching when its weighted Dice coefficient reaches
+``MATCH_MIN``, and only matches that keep the sentences' order counting (the longest increasing run of matches):
+
+* **rewrite**: the aligned sentences cover at least ``REWRITE_MIN`` of the shorter text's sentences (two or more,
+  or the only one of a one-sentence brief), in the same order: the same report reworded;
+* **shared-origin**: the aligned sentences are mostly quotations (text inside quotation marks) and cover less than
+  a rewrite: two reports quoting the same third source; claims stated inside those quotes count once.
+
+Independent reports of one event share names and a sentence or two ("Awan arrived in Kabul on Saturday"); a
+rewrite shares the order and most of the sentences. Candidates are the pairs of articles that report one story (so
+the cost follows the stories, not all pairs); each pair is compared once (``paraphrase_checked``).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from newstrace.link.reuse import ArticleRef, Passage, origin_first
+from newstrace.link.stories import word_weights
+
+SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)")
+QUOTED = re.compile(r"[\"“”](.+?)[\"“”]", re.S)
+MATCH_MIN = 0.5
+REWRITE_MIN = 0.5
+QUOTE_SHARE = 0.6
+MIN_CONTENT_WORDS = 4
+MAX_SENTENCES = 200  # a long article is compared on its first sentences: bounded cost per pair
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    weights: dict[str, float]
+    total: float
+    quoted: float  # share of its characters inside quotation marks
+
+
+def sentences(text: str) -> list[Sentence]:
+    """The sentences of a text with at least MIN_CONTENT_WORDS content words, as weighed word bags."""
+    quotes = [(m.start(1), m.end(1)) for m in QUOTED.finditer(text)]
+    out: list[Sentence] = []
+    for m in SENTENCE.finditer(text):
+        if len(out) >= MAX_SENTENCES:
+            break
+        s, e = m.start(), m.end()
+        counts, weights = word_weights(m.group())
+        if len(counts) < MIN_CONTENT_WORDS:
+            continue
+        inside = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in quotes)
+        out.append(Sentence(s, e, weights, sum(weights.values()), inside / max(1, e - s)))
+    return out
+
+
+def dice(a: Sentence, b: Sentence) -> float:
+    """The weighted Dice coefficient of two sentences' content words (0..1)."""
+    if len(a.weights) > len(b.weights):
+        a, b = b, a
+    shared = sum(min(w, b.weights[k]) for k, w in a.weights.items() if k in b.weights)
+    return 2 * shared / ((a.total + b.total) or 1.0)
+
+
+def _increasing(pairs: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """The longest run of matches whose sentences keep their order in both texts."""
+    best: list[list[tuple[int, int, float]]] = []
+    for p in pairs:
+        chain = max((c for c in best if c[-1][0] < p[0] and c[-1][1] < p[1]), key=len, default=[])
+        best.append([*chain, p])
+    return max(best, key=len, default=[])
+
+
+@dataclass
+class Rewording:
+    kind: str  # rewrite | shared-origin
+    pairs: list[tuple[Sentence, Sentence, float]]
+    coverage: float  # share of the shorter text's sentences aligned
+
+
+def compare(a_text: str, b_text: str) -> Rewording | None:
+    """Whether ``b`` retells ``a`` (or both quote one source), with the aligned sentences; None when neither."""
+    sa, sb = sentences(a_text), sentences(b_text)
+    if not sa or not sb:
+        return None
+    matches = []
+    for i, x in enumerate(sa):
+        scored = [(dice(x, y), j) for j, y in enumerate(sb)]
+        score, j = max(scored)
+        if score >= MATCH_MIN:
+            matches.append((i, j, score))
+    run = _increasing(matches)
+    if not run:
+        return None
+    shorter = min(len(sa), len(sb))
+    coverage = len(run) / shorter
+    pairs = [(sa[i], sb[j], s) for i, j, s in run]
+    if coverage >= REWRITE_MIN and (len(run) >= 2 or shorter == 1):
+        return Rewording("rewrite", pairs, coverage)
+    quoted = [p for p in pairs if p[0].quoted >= QUOTE_SHARE and p[1].quoted >= QUOTE_SHARE]
+    if quoted and len(quoted) * 2 >= len(pairs):
+        return Rewording("shared-origin", quoted, coverage)
+    return None
+
+
+def link_rewrites(conn: sqlite3.Connection, stories: Iterable[Sequence[str]]) -> set[str]:
+    """Compare the articles of each story pairwise (each pair once) and store the rewrites and shared origins found
+    as reuse links with their aligned sentences as passages; returns the ids of the copies found."""
+    from newstrace.link.reuse import Alignment, ReuseLink, save_link
+
+    pairs: set[tuple[str, str]] = set()
+    for ids in stories:
+        pairs.update((a, b) for a, b in combinations(sorted(set(ids)), 2))
+    todo = sorted(p for p in pairs if not _checked(conn, p))
+    if not todo:
+        return set()
+    refs = _refs(conn, {x for p in todo for x in p})
+    found: set[str] = set()
+    for a_id, b_id in todo:
+        conn.execute("INSERT OR IGNORE INTO paraphrase_checked(a_id, b_id) VALUES (?,?)", (a_id, b_id))
+        a, b = refs.get(a_id), refs.get(b_id)
+        if a is None or b is None or _linked(conn, a_id, b_id):
+            continue
+        a_first, how = origin_first(a, b)
+        origin, copy = (a, b) if a_first else (b, a)
+        rw = compare(origin.text, copy.text)
+        if rw is None:
+            continue
+        passages = [Passage(y.start, y.end, x.start, x.end, len(y.weights)) for x, y, _ in rw.pairs]
+        words = sum(p.words for p in passages)
+        al = Alignment(passages, round(rw.coverage, 4), round(rw.coverage, 4), words)
+        save_link(conn, ReuseLink(copy, origin, rw.kind, al, how))
+        found.add(copy.id)
+    return found
+
+
+def _checked(conn: sqlite3.Connection, pair: tuple[str, str]) -> bool:
+    return conn.execute("SELECT 1 FROM paraphrase_checked WHERE a_id=? AND b_id=?", pair).fetchone() is not None
+
+
+def _linked(conn: sqlite3.Connection, a: str, b: str) -> bool:
+    """Whether the pair already shares exact passages (a copy or excerpt found by ``link.reuse``)."""
+    return conn.execute("SELECT 1 FROM reuse_links WHERE (copy_id=? AND origin_id=?) OR (copy_id=? AND origin_id=?)",
+                        (a, b, b, a)).fetchone() is not None
+
+
+def _refs(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, ArticleRef]:
+    out: dict[str, ArticleRef] = {}
+    ids = sorted(ids)
+    for i in range(0, len(ids), 400):
+        chunk = ids[i : i + 400]
+        for r in conn.execute(f"SELECT a.seq, a.id, a.published, a.text, l.outlet_key, a.outlet FROM articles a"
+                              f" LEFT JOIN link_articles l ON l.article_seq=a.seq"
+                              f" WHERE a.id IN ({','.join('?' * len(chunk))})", chunk):
+            out[r[1]] = ArticleRef(r[0], r[1], r[2], r[4], r[3], r[5])
+    return out
