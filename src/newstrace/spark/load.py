@@ -1,0 +1,94 @@
+"""``newstrace load DIR``: a Spark run's output folder into a store, so ``serve``, the CLI and the Python API
+read it like a store built by ``ingest``.
+
+The store is rebuilt from the run's own tables, not from the export tables: ``records`` holds every article row as
+``ingest`` writes it (the analysis JSON included), ``documents`` the ledger, ``link_rows`` every row the link
+step wrote into the store's link tables. Articles go in in ``seq`` order through ``Store.add_article``, so an empty
+store gets the same ``seq`` numbers as the run (a store that already holds articles gets the next ones); link rows
+go in as they are. Reading needs pyarrow only, not Spark.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newstrace.spark.read import read_table
+from newstrace.store.sqlite import Store, analysis_from_row, article_from_row
+
+BATCH = 500
+
+
+@dataclass
+class LoadStats:
+    """What one load did: articles added (or already there), ledger rows, link rows per table."""
+
+    articles: int = 0
+    present: int = 0
+    documents: int = 0
+    failed: int = 0
+    link_rows: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def is_spark_output(folder: str | Path) -> bool:
+    return (Path(folder) / "records").is_dir()
+
+
+def load_articles(store: Store, folder: str | Path, stats: LoadStats) -> None:
+    """The run's article rows, in ``seq`` order, ``BATCH`` per transaction."""
+    records = read_table(folder, "records").select(["seq", "row"]).sort_by("seq")
+    rows = records.column("row").to_pylist()
+    for i in range(0, len(rows), BATCH):
+        with store.transaction():
+            for raw in rows[i : i + BATCH]:
+                row = json.loads(raw)
+                if store.add_article(article_from_row(row), analysis_from_row(row)):
+                    stats.articles += 1
+                else:
+                    stats.present += 1
+
+
+def load_documents(store: Store, folder: str | Path, stats: LoadStats) -> None:
+    """The run's ledger: every document with its status, and the failures with stage and reason."""
+    docs = read_table(folder, "documents").sort_by([("unit", "ascending"), ("doc", "ascending")]).to_pylist()
+    with store.transaction():
+        for d in docs:
+            if store.add_document(d["uri"], d["sha"], d["status"], article_id=d["article_id"], stage=d["stage"],
+                                  reason=d["reason"], size=d["size"], fetched_at=d["fetched_at"]):
+                stats.documents += 1
+                stats.failed += d["status"] == "failed"
+
+
+def load_link_rows(store: Store, folder: str | Path, stats: LoadStats) -> None:
+    """The link step's rows, into the store's link tables (replacing what a previous link wrote there)."""
+    data = read_table(folder, "link_rows")
+    if not data.num_rows:
+        return
+    by_table: dict[str, list[dict[str, Any]]] = {}
+    for table, raw in zip(data.column("table").to_pylist(), data.column("row").to_pylist()):
+        by_table.setdefault(table, []).append(json.loads(raw))
+    conn = store.conn
+    with store.transaction():
+        for table, rows in by_table.items():
+            conn.execute(f"DELETE FROM {table}")
+        for table, rows in by_table.items():
+            cols = list(rows[0])
+            sql = (f"INSERT OR REPLACE INTO {table}({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})")
+            conn.executemany(sql, [tuple(r.get(c) for c in cols) for r in rows])
+            stats.link_rows[table] = len(rows)
+
+
+def load(folder: str | Path, store: Store) -> LoadStats:
+    """Load a Spark output folder into ``store``; returns what was added."""
+    if not is_spark_output(folder):
+        raise FileNotFoundError(f"{folder} is not the output of `newstrace spark` (no records/ folder)")
+    stats = LoadStats()
+    load_articles(store, folder, stats)
+    load_documents(store, folder, stats)
+    load_link_rows(store, folder, stats)
+    return stats
