@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from pathlib import Path
@@ -85,7 +86,17 @@ app = App(
 
 DbOpt = Annotated[str, typer.Option("--db", envvar="NEWSTRACE_DB", metavar="PATH", help="SQLite database file.")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table (for people), json or csv.")]
-LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="At most this many records.")]
+SQLITE_MAX_INT = 2**63 - 1
+ISO_DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _clamp_limit(value: int) -> int:
+    """``--limit`` as SQLite can bind it (a 64-bit integer): any larger number means "all" just the same."""
+    return min(value, SQLITE_MAX_INT)
+
+
+LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", callback=_clamp_limit,
+                                       help="At most this many records.")]
 
 # README "Exit codes": 1 is both "some documents failed" (ingest, analyze, watch) and "not found" (show, entity,
 # story: no such id or name); 2 is a usage error (a bad option or argument, a missing file, no usable database)
@@ -231,6 +242,8 @@ def articles(
     search: Annotated[Optional[str], typer.Option("--search", "-s", help="Full-text query (SQLite FTS5).")] = None,
 ) -> None:
     """List stored articles, newest publication first (undated ones last)."""
+    if since and not ISO_DAY.match(since):
+        raise _fail(f"--since takes a date as YYYY-MM-DD, not {since!r}")
     store = open_store(db, readonly=True)
     rows = [dict(r) for r in store.list_articles(limit=limit, outlet=outlet, since=since, query=search)]
     for r in rows:
