@@ -219,13 +219,16 @@ def bcubed(gold: dict[str, str], pred: dict[str, str]) -> dict[str, float]:
     return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 3)}
 
 
-def run(corpus: Path, keep: Path | None) -> dict[str, Any]:
+def run(corpus: Path, keep: Path | None, scored: Path | None = None) -> dict[str, Any]:
     gold = yaml.safe_load((corpus / "gold.yaml").read_text(encoding="utf-8"))
     tmp = tempfile.TemporaryDirectory()
-    db = keep or Path(tmp.name) / "corroboration.db"
-    if db.exists():
-        db.unlink()
-    summary, timings = build(corpus, db, gold)
+    if scored is not None:  # score a store already built from this corpus (no ingest, no link)
+        db, summary, timings = scored, {}, {}
+    else:
+        db = keep or Path(tmp.name) / "corroboration.db"
+        if db.exists():
+            db.unlink()
+        summary, timings = build(corpus, db, gold)
     conn = sqlite3.connect(db)
     art = doc_articles(conn, gold)
     docs = [k for k in gold["articles"] if k in art]
@@ -403,8 +406,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("corpus", type=Path)
     ap.add_argument("--json", type=Path, help="write the figures as JSON here")
     ap.add_argument("--keep", type=Path, help="keep the linked store at this path")
+    ap.add_argument("--store", type=Path, help="score this store (built from the corpus, e.g. by --keep) as it is")
     args = ap.parse_args(argv)
-    res = run(args.corpus, args.keep)
+    res = run(args.corpus, args.keep, args.store)
     report(res)
     if args.json:
         args.json.write_text(json.dumps(res, indent=2, default=str), encoding="utf-8")
