@@ -395,7 +395,8 @@ def report(res: dict[str, Any]) -> None:
     print("\ncopy pairs not found or wrong:")
     for r in c["pairs"]:
         f = r["found"]
-        if not f or (isinstance(f, dict) and (f["kind"] != r["kind"] or f["direction"] != "right")):
+        if not f or (isinstance(f, dict) and (f["kind"] != r["kind"] or
+                                              (f["direction"] != "right" and r["kind"] != "shared-origin"))):
             print(f"   {r['kind']:13} {r['copy']} <- {r['origin']}: {f or 'missed'}")
     for r in c["false_positives"]:
         print(f"   false positive {r['kind']}: {r['copy']} <- {r['origin']}")
