@@ -21,7 +21,7 @@ Span = list[int]  # [start, end) character offsets into Article.text
 
 MODALITIES = ("asserted", "negated", "possible", "future", "conditional", "question")
 SOURCE_KINDS = ("author", "person", "organization", "outlet", "anonymous", "document")
-VERDICTS = ("corroborated", "single-source", "contested")
+VERDICTS = ("corroborated", "single-source", "contested", "unverified")
 
 
 @dataclass

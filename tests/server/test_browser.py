@@ -141,7 +141,7 @@ def test_story_links_lead_to_articles_and_entities(corpus_url, page, shots, clie
 
 def test_oped_page_flags_the_exclusive_claim_as_the_outlets_own(corpus_url, page, shots, client):
     # the op-ed of the example corpus (07): its headline says the trip was cover for secret talks
-    arts = client.get(f"{corpus_url}/api/search", params={"q": 'title:"secret talks"'}).json()["items"]
+    arts = client.get(f"{corpus_url}/api/search", params={"q": 'title:"secret talks"', "syntax": "fts5"}).json()["items"]
     assert arts, "the op-ed is not in the corpus store"
     p = page.page
     p.goto(f"{corpus_url}/articles/{arts[0]['id']}")
@@ -186,10 +186,56 @@ def test_search_page(corpus_url, page, shots):
     assert p.locator("ol.results mark").count() >= 1
     p.screenshot(path=str(shots / "search.png"), full_page=True)
     assert not page.problems and not page.dialogs
-    p.goto(corpus_url + "/search?q=%22unclosed")
+    # what people type is words: an apostrophe or a hyphen is no syntax error
+    p.goto(corpus_url + "/search?q=Pakistan%27s+Al-Naimi")
+    assert p.locator("#search-error").count() == 0
+    assert not page.problems and not page.dialogs
+    # FTS5 syntax is asked for explicitly, and its errors are shown on the page
+    p.goto(corpus_url + "/search?q=%22unclosed&syntax=fts5")
     assert p.locator("#search-error").is_visible()
     # the browser reports the 400 status of that page itself, and nothing else
     assert all("status of 400" in m for m in page.problems), page.problems
+
+
+def test_claims_page_filters_single_source_and_flags(corpus_url, page, shots, client):
+    p = page.page
+    p.goto(corpus_url + "/")
+    p.locator("header nav a", has_text="Claims").click()
+    p.wait_for_url("**/claims")
+    rows = p.locator("#claims tr.claim-row")
+    assert rows.count() >= 10
+    verdicts = set(rows.evaluate_all("els => els.map(e => e.dataset.verdict)"))
+    assert len(verdicts) >= 2, verdicts
+    # the form: only claims no independent outlet confirms
+    p.check("#claim-filters input[name=single_source]")
+    p.click("#claim-filters button[type=submit]")
+    p.wait_for_url("**/claims?*single_source=true*")
+    assert rows.count() >= 1
+    assert set(rows.evaluate_all("els => els.map(e => e.dataset.verdict)")) <= {"single-source", "unverified"}
+    p.screenshot(path=str(shots / "claims-single-source.png"), full_page=True)
+    # the op-ed's exclusive claim, on the outlet's own word, through the flag filter
+    p.goto(corpus_url + "/claims")
+    p.select_option("#claim-filters select[name=flag]", "exclusive")
+    p.click("#claim-filters button[type=submit]")
+    p.wait_for_url("**/claims?*flag=exclusive*")
+    assert rows.count() >= 1 and "secret" in p.locator("#claims").inner_text().lower()
+    assert set(rows.evaluate_all("els => els.map(e => e.dataset.source)")) == {"author"}
+    # a flag the rows show is a filter too (headline, nominal, negated:...); its rows all carry it
+    p.goto(corpus_url + "/claims?limit=200")
+    flag = p.locator("#claims a.flag-link").first
+    name = flag.inner_text()
+    flag.click()
+    p.wait_for_url("**/claims?flag=*")
+    assert p.locator("#claims-error").count() == 0 and rows.count() >= 1
+    for cell in p.locator("#claims tr.claim-row td:nth-child(4)").all_inner_texts():
+        assert name in cell
+    # the verdict opens the story; an unknown flag is a message on the page, not a crash
+    p.locator("#claims tr.claim-row td a .verdict").first.click()
+    p.wait_for_url("**/stories/**")
+    p.goto(corpus_url + "/claims?flag=no-such-flag")
+    assert "must be one of" in p.locator("#claims-error").inner_text()
+    assert all("status of 422" in m for m in page.problems), page.problems
+    assert not page.dialogs
 
 
 def test_hostile_article_runs_no_script(hostile_url, page, shots, client):

@@ -49,8 +49,10 @@ def test_html_errors_for_people_json_for_programs(hostile_url, client):
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
     api = client.get(f"{hostile_url}/articles/ffffffffffffffff")
     assert api.status_code == 404 and api.json()["error"]["status"] == 404
-    bad = client.get(f"{hostile_url}/search", params={"q": '"open'}, headers=HTML)
+    bad = client.get(f"{hostile_url}/search", params={"q": '"open', "syntax": "fts5"}, headers=HTML)
     assert bad.status_code == 400 and 'id="search-error"' in bad.text
+    plain = client.get(f"{hostile_url}/search", params={"q": "Al-Naimi"}, headers=HTML)
+    assert plain.status_code == 200 and 'id="search-error"' not in plain.text
 
 
 @pytest.mark.parametrize("path", ["/articles?limit=100000", "/entities?limit=100000", "/stories?limit=100000"])

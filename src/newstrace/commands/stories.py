@@ -1,7 +1,7 @@
-"""CLI of the link stage: ``link``, ``stories``, ``story ID`` and ``claims``.
+"""CLI of the link stage: ``link``, ``stories`` and ``story ID`` (``claims`` lives in ``commands/claims.py``).
 
-``stories`` and ``claims`` are listing commands (``--format table|json|csv``, ``--limit``); ``story`` prints the
-timeline of one story and its copy graph (or the JSON record with ``--format json``).
+``stories`` is a listing command (``--format table|json|csv``, ``--limit``); ``story`` prints the timeline of one
+story and its copy graph (or the JSON record with ``--format json``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from newstrace.cli import DbOpt, FormatOpt, LimitOpt, app, not_found, open_store
-from newstrace.model import SOURCE_KINDS, VERDICTS
+from newstrace.model import VERDICTS
 from newstrace.output import Format, emit, err, out
 
 EXIT_USAGE = 2
@@ -173,65 +173,3 @@ def story(
         out.print(f"  {g['copy_id'][:10]} -> {g['origin_id'][:10]}  {g['kind']}  "
                   f"{g['containment_copy']:.0%} of the copy, {g['containment_origin']:.0%} of the origin "
                   f"({g['shared_words']} words; by {g['direction_by']})")
-
-
-@app.command()
-def claims(
-    db: DbOpt = "newstrace.db",
-    fmt: FormatOpt = Format.table,
-    limit: LimitOpt = 50,
-    single_source: Annotated[bool, typer.Option("--single-source", help="Only claims no independent outlet confirms.")] = False,
-    source: Annotated[Optional[str], typer.Option("--source", help=f"Only claims resting on this source kind ({' | '.join(SOURCE_KINDS)}).")] = None,
-    verdict: Annotated[Optional[str], typer.Option("--verdict", help="Only claims of stories with this verdict.")] = None,
-    flag: Annotated[Optional[str], typer.Option("--flag", help="Only claims carrying this flag (exclusive, loaded, "
-                                                "hedge, overclaim, anonymous, ...).")] = None,
-) -> None:
-    """List claims (coded events) with their source kind, flags and the verdict of the story they belong to."""
-    if source is not None and source not in SOURCE_KINDS:
-        raise _usage(f"--source must be one of {', '.join(SOURCE_KINDS)}")
-    if verdict is not None and verdict not in VERDICTS:
-        raise _usage(f"--verdict must be one of {', '.join(VERDICTS)}")
-    if single_source:
-        verdict = verdict or "single-source"
-        if verdict != "single-source":
-            raise _usage("--single-source and --verdict disagree")
-    if flag is not None:
-        from newstrace.analyze.lexicons import flag_lexicons
-
-        kinds = sorted({*flag_lexicons(), "anonymous"})
-        if flag not in kinds:
-            raise _usage(f"--flag must be one of {', '.join(kinds)}")
-    store = open_store(db, readonly=True)
-    conn = store.conn
-    linked = _has_link_tables(conn)
-    where, args = [], []
-    if flag:
-        where.append("EXISTS (SELECT 1 FROM json_each(v.flags) WHERE json_each.value = ?)")
-        args.append(flag)
-    if source:
-        where.append("coalesce(v.source_kind, 'author') = ?")
-        args.append(source)
-    if verdict:
-        if not linked:
-            emit([], fmt)
-            return
-        where.append("s.verdict = ?")
-        args.append(verdict)
-    join = (" LEFT JOIN story_members m ON m.article_id=v.article_id AND m.event_id=v.id"
-            " LEFT JOIN stories s ON s.id=m.story_id") if linked else ""
-    cols = ", m.story_id AS story, s.verdict AS verdict, s.independent_outlets AS independent_outlets" if linked else ""
-    sql = (f"SELECT v.article_id AS article, a.outlet AS outlet, a.url AS url, a.published AS published, v.id AS event,"
-           f" v.type AS type, v.modality AS modality, coalesce(v.source_kind, 'author') AS source_kind,"
-           f" v.source_text AS source_text, v.flags AS flags, v.ev_text AS text{cols} FROM events v JOIN articles a ON a.id=v.article_id"
-           f"{join}" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY a.seq DESC, v.ev_start LIMIT ?")
-    rows = [dict(r) for r in conn.execute(sql, [*args, limit])]
-    for r in rows:
-        r["flags"] = json.loads(r["flags"] or "[]")
-    if linked:
-        # a claim stated only inside a passage copied from elsewhere is the origin's claim, not this article's
-        voice = {(r[0], r[1]): r[2] for r in conn.execute(
-            "SELECT article_id, event_id, voice_id FROM story_members WHERE voice_id IS NOT NULL AND voice_id != article_id")}
-        for r in rows:
-            r["voice"] = voice.get((r["article"], r["event"]), r["article"])
-    emit(rows, fmt, columns=["article", "outlet", "type", "modality", "source_kind", "flags", "verdict", "text"],
-         widths={"text": 70, "article": 16})

@@ -1,9 +1,10 @@
-"""The JSON API: articles, entities, events, quotes, stories and full-text search, plus ``POST /articles``.
+"""The JSON API: articles, entities, events, quotes, stories, claims and full-text search, plus ``POST /articles``.
 
 Record shapes are those of DESIGN.md (``GET /api/articles/{id}`` is exactly ``newstrace show --json`` plus the
 article's stories and reuse links). Lists are pages: ``{"items": [...], "limit", "offset", "next_offset"}``,
-with ``limit`` capped at ``queries.MAX_LIMIT``; ``next_offset`` is null on the last page. Errors are
-``{"error": {"status", "message"}}`` with 400 (bad query), 401/403 (token), 404 (unknown id) or 413 (too large).
+with ``limit`` capped at ``queries.MAX_LIMIT``; ``next_offset`` is null on the last page. Every query parameter
+is bounded (``server.params``). Errors are ``{"error": {"status", "message"}}`` with 400 (a raw FTS5 query SQLite
+rejects, a bad document), 401/403 (token), 404 (unknown id), 413 (too large) or 422 (a parameter out of bounds).
 """
 
 from __future__ import annotations
@@ -18,13 +19,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from newstrace.model import record
 from newstrace.server.auth import require_read, require_write
+from newstrace.server import params as P
+from newstrace.server.claimlist import ClaimFilter, InvalidFilter
 from newstrace.server.queries import MAX_LIMIT, BadQuery, Reader, clamp
 
 router = APIRouter(prefix="/api", dependencies=[Depends(require_read)], tags=["read"])
 write_router = APIRouter(tags=["write"])
 
-LimitQ = Query(50, ge=1, description=f"Page size; values above {MAX_LIMIT} are capped.")
-OffsetQ = Query(0, ge=0, description="Records to skip.")
+LimitQ = P.limit_q()
+OffsetQ = P.offset_q()
+SEARCH_HELP = ("Words and \"quoted phrases\", all of which must occur (kab* for a prefix); with syntax=fts5, "
+               "SQLite FTS5 query syntax (AND, OR, NOT, NEAR, title:).")
 
 
 def reader(request: Request) -> Reader:
@@ -34,7 +39,7 @@ def reader(request: Request) -> Reader:
 def page(items: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
     """A page of results with the offset of the next page (None when this one is not full)."""
     return {"items": items, "limit": limit, "offset": offset,
-            "next_offset": offset + limit if len(items) == limit else None}
+            "next_offset": P.next_offset(len(items), limit, offset)}
 
 
 @router.get("/status", summary="What the store holds")
@@ -49,13 +54,14 @@ def status(request: Request) -> dict[str, Any]:
 
 @router.get("/articles", summary="List articles, newest first")
 def list_articles(request: Request, limit: int = LimitQ, offset: int = OffsetQ,
-                  outlet: str | None = Query(None, description="Only this outlet."),
-                  since: str | None = Query(None, description="Published on or after (YYYY-MM-DD)."),
-                  until: str | None = Query(None, description="Published on or before (YYYY-MM-DD)."),
-                  q: str | None = Query(None, description="Full-text query (SQLite FTS5 syntax).")) -> dict[str, Any]:
+                  outlet: str | None = P.text_q("Only this outlet."),
+                  since: str | None = P.date_q("Published on or after"),
+                  until: str | None = P.date_q("Published on or before"),
+                  q: str | None = P.text_q(f"Full-text search, best match first: {SEARCH_HELP}"),
+                  syntax: str | None = P.choice_q(("words", "fts5"), "How to read q:")) -> dict[str, Any]:
     limit, offset = clamp(limit, offset)
     if q:
-        return search(request, q=q, limit=limit, offset=offset)
+        return search(request, q=q, limit=limit, offset=offset, syntax=syntax)
     return page(reader(request).articles(limit=limit, offset=offset, outlet=outlet, since=since, until=until),
                 limit, offset)
 
@@ -75,12 +81,14 @@ def get_article(request: Request, ref: str) -> dict[str, Any]:
 
 
 @router.get("/search", summary="Full-text search over titles and text")
-def search(request: Request, q: str = Query(..., min_length=1, max_length=1000,
-                                              description="SQLite FTS5 query, e.g. kabul AND visit, \"prisoner exchange\""),
-           limit: int = LimitQ, offset: int = OffsetQ) -> dict[str, Any]:
+def search(request: Request, q: str = Query(..., min_length=1, max_length=P.MAX_TEXT, description=SEARCH_HELP),
+           limit: int = LimitQ, offset: int = OffsetQ,
+           syntax: str | None = P.choice_q(("words", "fts5"), "How to read q:")) -> dict[str, Any]:
+    """Articles matching q, best first, with a snippet whose hits sit in [brackets]. Plain text never fails; a
+    raw FTS5 query (syntax=fts5) that SQLite rejects is answered 400 with the reason."""
     limit, offset = clamp(limit, offset)
     try:
-        items = reader(request).search(q, limit=limit, offset=offset)
+        items = reader(request).search(q, limit=limit, offset=offset, raw=syntax == "fts5")
     except BadQuery as exc:
         raise HTTPException(400, str(exc)) from None
     for it in items:
@@ -90,8 +98,8 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=1000,
 
 @router.get("/entities", summary="Entities across articles, most reported first")
 def list_entities(request: Request, limit: int = LimitQ, offset: int = OffsetQ,
-                  q: str | None = Query(None, description="Name or alias contains."),
-                  type: str | None = Query(None, description="PERSON, ORG, GPE, NORP, ...")) -> dict[str, Any]:
+                  q: str | None = P.text_q("Name or alias contains."),
+                  type: str | None = P.text_q("PERSON, ORG, GPE, NORP, ...", 64)) -> dict[str, Any]:
     limit, offset = clamp(limit, offset)
     return page(reader(request).entities(limit=limit, offset=offset, q=q, type=type), limit, offset)
 
@@ -106,8 +114,9 @@ def get_entity(request: Request, key: str) -> dict[str, Any]:
 
 @router.get("/events", summary="Coded events")
 def list_events(request: Request, limit: int = LimitQ, offset: int = OffsetQ,
-                type: str | None = None, modality: str | None = None, source_kind: str | None = None,
-                article: str | None = Query(None, description="Only this article id.")) -> dict[str, Any]:
+                type: str | None = P.text_q("Only this PLOVER event type (CONSULT, ASSAULT, ...).", 64),
+                modality: str | None = P.modality_q(), source_kind: str | None = P.source_kind_q(),
+                article: str | None = P.text_q("Only this article id.")) -> dict[str, Any]:
     limit, offset = clamp(limit, offset)
     return page(reader(request).events(limit=limit, offset=offset, type=type, modality=modality,
                                        source_kind=source_kind, article=article), limit, offset)
@@ -115,16 +124,17 @@ def list_events(request: Request, limit: int = LimitQ, offset: int = OffsetQ,
 
 @router.get("/quotes", summary="Quotations with their speakers")
 def list_quotes(request: Request, limit: int = LimitQ, offset: int = OffsetQ,
-                speaker: str | None = Query(None, description="Speaker text contains."),
-                article: str | None = Query(None, description="Only this article id.")) -> dict[str, Any]:
+                speaker: str | None = P.text_q("Speaker text contains."),
+                article: str | None = P.text_q("Only this article id.")) -> dict[str, Any]:
     limit, offset = clamp(limit, offset)
     return page(reader(request).quotes(limit=limit, offset=offset, speaker=speaker, article=article), limit, offset)
 
 
 @router.get("/stories", summary="Stories: one real-world event and every report of it")
 def list_stories(request: Request, limit: int = LimitQ, offset: int = OffsetQ,
-                 verdict: str | None = Query(None, description="corroborated | single-source | contested"),
-                 type: str | None = None, article: str | None = None) -> dict[str, Any]:
+                 verdict: str | None = P.verdict_q(),
+                 type: str | None = P.text_q("Only this PLOVER event type.", 64),
+                 article: str | None = P.text_q("Only the stories this article reports.")) -> dict[str, Any]:
     limit, offset = clamp(limit, offset)
     return page(reader(request).stories(limit=limit, offset=offset, verdict=verdict, type=type, article=article),
                 limit, offset)
@@ -136,6 +146,32 @@ def get_story(request: Request, story_id: str) -> dict[str, Any]:
     if story is None:
         raise HTTPException(404, f"no story {story_id!r}")
     return story
+
+
+@router.get("/claims", summary="Claims: each coded event as an article states it, with its source and verdict")
+def list_claims(request: Request, limit: int = LimitQ, offset: int = OffsetQ,
+                single_source: bool = Query(False, description="Only claims no independent outlet confirms "
+                                                               "(verdict single-source or unverified)."),
+                verdict: str | None = P.verdict_q(),
+                flag: str | None = P.text_q("Only claims carrying this flag (exclusive, hedge, loaded, anonymous, "
+                                            "headline, negated, ...).", 64),
+                source_kind: str | None = P.source_kind_q(),
+                outlet: str | None = P.text_q("Only this outlet."),
+                entity: str | None = P.text_q("Only claims whose actor, target or source is this entity "
+                                              "(an entity key or part of a name)."),
+                type: str | None = P.text_q("Only this PLOVER event type.", 64),
+                article: str | None = P.text_q("Only this article id."),
+                story: str | None = P.text_q("Only this story.")) -> dict[str, Any]:
+    """One row per coded event: article, outlet, type, modality, source, flags, the sentence, and on a linked
+    store the story, the claim (label, verdict, independent outlets) and this article's role in it."""
+    limit, offset = clamp(limit, offset)
+    f = ClaimFilter(single_source=single_source, verdict=verdict, flag=flag, source_kind=source_kind,
+                    outlet=outlet, entity=entity, type=type, article=article, story=story)
+    try:
+        items = reader(request).claims(f, limit=limit, offset=offset)
+    except InvalidFilter as exc:
+        raise HTTPException(422, f"{exc.param}: {exc.message}") from None
+    return page(items, limit, offset)
 
 
 class ArticleIn(BaseModel):

@@ -112,8 +112,12 @@ def create_app(db_path: str | Path, tokens: Iterable[Token | str] | None = None,
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors())
-        return error_response(request, 400, f"bad request: {problems}")
+        # 422 for a query parameter out of bounds (the name and the rule, never the value echoed back in full);
+        # 400 for a body that is not the JSON document POST /articles takes
+        errors = exc.errors()
+        status = 422 if errors and all(e.get("loc", ("",))[0] in ("query", "path") for e in errors) else 400
+        problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in errors)
+        return error_response(request, status, f"bad request: {problems}")
 
     @app.exception_handler(sqlite3.OperationalError)
     async def db_busy(request: Request, exc: sqlite3.OperationalError) -> Response:

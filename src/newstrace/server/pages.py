@@ -1,4 +1,4 @@
-"""Server-rendered pages (Jinja2, autoescaped): start, article, story, entity, search and the lists.
+"""Server-rendered pages (Jinja2, autoescaped): start, article, story, entity, search, claims and the lists.
 
 Every page reads completely without JavaScript; ``static/newstrace.js`` only draws the timeline, the copy
 graph and the actor network from JSON that the page carries in ``<script type="application/json">`` blocks
@@ -17,7 +17,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from newstrace.model import SOURCE_KINDS, VERDICTS
+from newstrace.server import params as P
 from newstrace.server.auth import COOKIE, require_read
+from newstrace.server.claimlist import UNCONFIRMED, ClaimFilter, InvalidFilter, lexicon_flag_kinds
 from newstrace.server.claims import who_says_what
 from newstrace.server.highlight import highlight, snippet_html
 from newstrace.server.queries import BadQuery, Reader, clamp
@@ -63,8 +66,8 @@ def start(request: Request) -> HTMLResponse:
 
 
 @router.get("/articles", response_class=HTMLResponse)
-def articles(request: Request, limit: int = Query(50, ge=1), offset: int = Query(0, ge=0),
-             outlet: str | None = None) -> HTMLResponse:
+def articles(request: Request, limit: int = P.limit_q(), offset: int = P.offset_q(),
+             outlet: str | None = P.text_q("Only this outlet.")) -> HTMLResponse:
     limit, offset = clamp(limit, offset)
     rows = _reader(request).articles(limit=limit, offset=offset, outlet=outlet)
     return render(request, "articles.html", rows=rows, limit=limit, offset=offset, outlet=outlet)
@@ -89,8 +92,8 @@ def article(request: Request, ref: str) -> HTMLResponse:
 
 
 @router.get("/stories", response_class=HTMLResponse)
-def stories(request: Request, limit: int = Query(50, ge=1), offset: int = Query(0, ge=0),
-            verdict: str | None = None) -> HTMLResponse:
+def stories(request: Request, limit: int = P.limit_q(), offset: int = P.offset_q(),
+            verdict: str | None = P.verdict_q()) -> HTMLResponse:
     limit, offset = clamp(limit, offset)
     rows = _reader(request).stories(limit=limit, offset=offset, verdict=verdict)
     return render(request, "stories.html", rows=rows, limit=limit, offset=offset, verdict=verdict)
@@ -119,8 +122,8 @@ def story(request: Request, story_id: str) -> HTMLResponse:
 
 
 @router.get("/entities", response_class=HTMLResponse)
-def entities(request: Request, q: str | None = Query(None, max_length=200), type: str | None = None,
-             limit: int = Query(100, ge=1), offset: int = Query(0, ge=0)) -> HTMLResponse:
+def entities(request: Request, q: str | None = Query(None, max_length=200), type: str | None = P.text_q("", 64),
+             limit: int = P.limit_q(100), offset: int = P.offset_q()) -> HTMLResponse:
     limit, offset = clamp(limit, offset)
     rows = _reader(request).entities(limit=limit, offset=offset, q=q, type=type)
     return render(request, "entities.html", rows=rows, q=q, type=type, limit=limit, offset=offset)
@@ -136,21 +139,52 @@ def entity(request: Request, key: str) -> HTMLResponse:
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(request: Request, q: str | None = Query(None, max_length=1000), limit: int = Query(50, ge=1),
-           offset: int = Query(0, ge=0)) -> HTMLResponse:
-    """Full-text search; a malformed query is answered 400 with the reason, on the same page."""
+def search(request: Request, q: str | None = Query(None, max_length=P.MAX_TEXT), limit: int = P.limit_q(),
+           offset: int = P.offset_q(), syntax: str | None = P.choice_q(("words", "fts5"))) -> HTMLResponse:
+    """Full-text search over words and "phrases"; a raw FTS5 query (syntax=fts5) SQLite rejects is answered 400
+    with the reason, on the same page."""
     limit, offset = clamp(limit, offset)
     rows: list[dict[str, Any]] = []
     error = None
     if q and q.strip():
         try:
-            rows = _reader(request).search(q, limit=limit, offset=offset)
+            rows = _reader(request).search(q, limit=limit, offset=offset, raw=syntax == "fts5")
         except BadQuery as exc:
             error = str(exc)
         for row in rows:
             row["snippet_html"] = snippet_html(row["snippet"])
     return render(request, "search.html", status_code=400 if error else 200, q=q or "", rows=rows, error=error,
-                  limit=limit, offset=offset)
+                  limit=limit, offset=offset, syntax=syntax or "")
+
+
+@router.get("/claims", response_class=HTMLResponse)
+def claims(request: Request, limit: int = P.limit_q(), offset: int = P.offset_q(),
+           single_source: bool = Query(False), verdict: str | None = P.verdict_q(),
+           flag: str | None = P.text_q("", 64), source_kind: str | None = P.source_kind_q(),
+           outlet: str | None = P.text_q(""), entity: str | None = P.text_q(""),
+           type: str | None = P.text_q("", 64), article: str | None = P.text_q(""),
+           story: str | None = P.text_q("")) -> HTMLResponse:
+    """Claims as articles state them (the same rows as ``GET /api/claims`` and ``newstrace claims``), filtered by
+    single-source, verdict, flag, source kind, outlet and entity; an unknown flag is answered 422 on the page."""
+    limit, offset = clamp(limit, offset)
+    f = ClaimFilter(single_source=single_source, verdict=verdict or None, flag=flag or None,
+                    source_kind=source_kind or None, outlet=outlet or None, entity=entity or None,
+                    type=type or None, article=article or None, story=story or None)
+    rows: list[dict[str, Any]] = []
+    error = None
+    try:
+        rows = _reader(request).claims(f, limit=limit, offset=offset)
+    except InvalidFilter as exc:
+        error = f"{exc.param}: {exc.message}"
+    filters = {k: v for k, v in (("single_source", "true" if single_source else None), ("verdict", f.verdict),
+                                 ("flag", f.flag), ("source_kind", f.source_kind), ("outlet", f.outlet),
+                                 ("entity", f.entity), ("type", f.type), ("article", f.article),
+                                 ("story", f.story)) if v}
+    return render(request, "claims.html", status_code=422 if error else 200, rows=rows, error=error, f=f,
+                  filters=filters, query="".join(f"&{k}={urlquote(v, safe='')}" for k, v in filters.items()),
+                  limit=limit, offset=offset, verdicts=VERDICTS, source_kinds=SOURCE_KINDS,
+                  flags=sorted(lexicon_flag_kinds() | ({f.flag} if f.flag and not error else set())),
+                  unconfirmed=UNCONFIRMED)
 
 
 @login_router.get("/login", response_class=HTMLResponse)

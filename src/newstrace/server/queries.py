@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from newstrace.model import Analysis, Article
-from newstrace.store.sqlite import Store, analysis_from_row, article_from_row
+from newstrace.server.claimlist import ClaimFilter, claim_rows
+from newstrace.store.sqlite import SearchSyntaxError, Store, analysis_from_row, article_from_row
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,8 @@ MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
 
 
 class BadQuery(ValueError):
-    """A query the database rejected (bad full-text syntax); the API answers 400 with the message."""
+    """A query that cannot be answered (raw FTS5 syntax SQLite rejects, an unknown filter value); the API answers
+    it with a 4xx status and the message."""
 
 
 def clamp(limit: int | None, offset: int | None) -> tuple[int, int]:
@@ -141,22 +143,16 @@ class Reader:
         return out
 
     # -- search ----------------------------------------------------------------------------------------------
-    def search(self, q: str, *, limit: int, offset: int) -> list[dict[str, Any]]:
-        """Articles matching an FTS5 query, best first, each with a snippet whose hits sit between markers."""
-        if not q.strip():
-            raise BadQuery("empty query")
-        sql = (
-            "SELECT a.id, a.outlet, a.title, a.published, a.url,"
-            f" snippet(articles_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '\u2026', 24) AS snippet,"
-            " articles_fts.rank AS score"
-            " FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid"
-            # FTS5's rank column (bm25) sorts inside the index, several times faster than ORDER BY bm25()
-            " WHERE articles_fts MATCH ? ORDER BY articles_fts.rank LIMIT ? OFFSET ?"
-        )
+    def search(self, q: str, *, limit: int, offset: int, raw: bool = False) -> list[dict[str, Any]]:
+        """Articles matching what a user typed, best first, each with a snippet whose hits sit between markers.
+
+        The text is words and "phrases" (``Store.search``, the CLI's ``articles --search`` reads it the same way),
+        so it never fails; ``raw`` takes FTS5 syntax instead and raises ``BadQuery`` when SQLite rejects it.
+        """
         try:
-            rows = self.conn.execute(sql, (q, limit, offset)).fetchall()
-        except sqlite3.OperationalError as exc:
-            raise BadQuery(f"malformed search query: {exc}") from None
+            rows = self.store.search(q, limit=limit, offset=offset, raw=raw, marks=(MARK_OPEN, MARK_CLOSE))
+        except SearchSyntaxError as exc:
+            raise BadQuery(str(exc)) from None
         return [dict(r) for r in rows]
 
     # -- entities --------------------------------------------------------------------------------------------
@@ -412,6 +408,11 @@ class Reader:
                         (r["copy_id"], r["origin_id"]))]
             out[key] = rows
         return out
+
+    # -- claims ----------------------------------------------------------------------------------------------
+    def claims(self, f: ClaimFilter, *, limit: int, offset: int) -> list[dict[str, Any]]:
+        """Coded events as claims with their source, flags and verdict (``claimlist.claim_rows``, as the CLI)."""
+        return claim_rows(self.conn, f, limit=limit, offset=offset)
 
     def flagged(self, kind: str, *, limit: int) -> list[dict[str, Any]]:
         """Flags of one kind (``exclusive`` for single-source claims) with their article, newest first."""

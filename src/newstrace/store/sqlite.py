@@ -9,6 +9,7 @@ interrupted leaves nothing half-written, and a rerun completes it because docume
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -38,6 +39,41 @@ def _json(value: Any) -> str:
 
 class StoreError(RuntimeError):
     """The database cannot be opened or is not a newstrace store."""
+
+
+class SearchSyntaxError(ValueError):
+    """A raw FTS5 query (``raw=True``) that SQLite rejected; the message says why, in words."""
+
+
+# a user's search text: "double-quoted phrases" (an unclosed quote runs to the end) or runs of other characters
+_SEARCH_TERM = re.compile(r'"([^"]*)"?|([^\s"]+)')
+_WORD_CHAR = re.compile(r"[^\W_]")  # a letter or digit: what the unicode61 tokenizer keeps
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # NUL ends an FTS5 string early: control characters separate words
+
+
+def fts_match(text: str, *, raw: bool = False) -> str:
+    """The FTS5 MATCH expression for what a user typed; ``""`` when it holds nothing to search for.
+
+    User text is words and phrases, never syntax: each bare word and each "double-quoted phrase" becomes a quoted
+    FTS5 string (all of them must match, in any order), so apostrophes, hyphens, dots, ``OR``/``NEAR``/``:`` and
+    SQL-looking input are searched as the words they contain ("Pakistan's" -> pakistan s, "U.S." -> u s). A bare
+    word ending in ``*`` is a prefix search (``kab*``). Terms without a letter or digit are dropped. With
+    ``raw=True`` the text is passed through as FTS5 query syntax (AND, OR, NOT, NEAR, column filters); SQLite's
+    complaints about it are then raised as ``SearchSyntaxError`` by the query that runs it.
+    """
+    # lone surrogates (undecodable input) cannot be sent to SQLite: they become U+FFFD
+    text = _CONTROL.sub(" ", text.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))
+    if raw:
+        return text.strip()
+    terms = []
+    for phrase, word in _SEARCH_TERM.findall(text):
+        term = phrase if phrase else word
+        prefix = not phrase and word.endswith("*")
+        term = term.rstrip("*") if prefix else term
+        if not _WORD_CHAR.search(term):
+            continue
+        terms.append('"' + term.replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " ".join(terms)
 
 
 class Store:
@@ -239,8 +275,12 @@ class Store:
             last = rows[-1]["seq"]
 
     def list_articles(self, *, limit: int = 50, offset: int = 0, outlet: str | None = None,
-                      since: str | None = None, query: str | None = None) -> list[sqlite3.Row]:
-        """Article summaries, newest publication first (``ARTICLE_ORDER_BY``), with counts of what analysis found."""
+                      since: str | None = None, query: str | None = None, raw: bool = False) -> list[sqlite3.Row]:
+        """Article summaries, newest publication first (``ARTICLE_ORDER_BY``), with counts of what analysis found.
+
+        ``query`` is what a user typed (words and "phrases", see ``fts_match``; FTS5 syntax with ``raw``): it never
+        fails on plain text, and a query with no word in it matches nothing.
+        """
         where, args = [], []
         if outlet:
             where.append("a.outlet = ?")
@@ -248,9 +288,12 @@ class Store:
         if since:
             where.append("a.published >= ?")
             args.append(since)
-        if query:
+        if query is not None:
+            match = fts_match(query, raw=raw)
+            if not match:
+                return []
             where.append("a.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-            args.append(query)
+            args.append(match)
         sql = (
             "SELECT a.seq, a.id, a.url, a.outlet, a.title, a.byline, a.published, a.tags, a.uri, length(a.text) AS chars,"
             " (SELECT count(*) FROM entities e WHERE e.article_id=a.id) AS entities,"
@@ -259,7 +302,40 @@ class Store:
             " FROM articles a" + (" WHERE " + " AND ".join(where) if where else "") +
             ARTICLE_ORDER_BY + " LIMIT ? OFFSET ?"
         )
-        return self.conn.execute(sql, [*args, limit, offset]).fetchall()
+        return self._fts_rows(sql, [*args, limit, offset], raw)
+
+    def search(self, query: str, *, limit: int = 50, offset: int = 0, raw: bool = False,
+               marks: tuple[str, str] = ("[", "]")) -> list[sqlite3.Row]:
+        """Articles matching what a user typed (see ``fts_match``), best match first.
+
+        Each row has id, outlet, title, published, url, a ``snippet`` of the text whose hits sit between ``marks``,
+        and the bm25 ``score`` (lower is better). A query with no word in it matches nothing.
+        """
+        match = fts_match(query, raw=raw)
+        if not match:
+            return []
+        open_, close = (m.replace("'", "''") for m in marks)
+        sql = (
+            "SELECT a.id, a.outlet, a.title, a.published, a.url,"
+            f" snippet(articles_fts, 1, '{open_}', '{close}', '\u2026', 24) AS snippet,"
+            " articles_fts.rank AS score"
+            " FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid"
+            # FTS5's rank column (bm25) sorts inside the index, several times faster than ORDER BY bm25()
+            " WHERE articles_fts MATCH ? ORDER BY articles_fts.rank LIMIT ? OFFSET ?"
+        )
+        return self._fts_rows(sql, [match, limit, offset], raw)
+
+    def _fts_rows(self, sql: str, args: list[Any], raw: bool) -> list[sqlite3.Row]:
+        """Run a full-text query; a raw query SQLite rejects becomes ``SearchSyntaxError``.
+
+        Quoted terms cannot be malformed, so a plain query's errors (a locked or broken database) pass unchanged.
+        """
+        try:
+            return self.conn.execute(sql, args).fetchall()
+        except sqlite3.OperationalError as exc:
+            if raw and not any(word in str(exc) for word in ("locked", "busy", "disk", "corrupt")):
+                raise SearchSyntaxError(f"malformed FTS5 query: {exc}") from None
+            raise
 
     def failures(self, *, limit: int = 100, offset: int = 0) -> list[sqlite3.Row]:
         return self.conn.execute(
