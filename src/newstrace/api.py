@@ -288,6 +288,7 @@ def analyze(text_or_html: str | bytes, *, url: str | None = None, title: str | N
     """
     from newstrace.analyze.pipeline import analyze_article
     from newstrace.ingest import extract_one
+    from newstrace.reasons import failure_reason
 
     content = text_or_html.encode("utf-8") if isinstance(text_or_html, str) else bytes(text_or_html)
     meta = {k: v for k, v in {"url": url, "title": title, "outlet": outlet, "published": published}.items() if v}
@@ -298,5 +299,5 @@ def analyze(text_or_html: str | bytes, *, url: str | None = None, title: str | N
     try:
         an = analyze_article(art, nlp)
     except Exception as exc:  # noqa: BLE001 - reported as the analysis failure it is
-        raise AnalysisError(Failure(raw.uri, "analyze", f"{type(exc).__name__}: {exc}")) from exc
+        raise AnalysisError(Failure(raw.uri, "analyze", failure_reason("analyze", exc))) from exc
     return Analysed(art, an)

@@ -25,6 +25,7 @@ from typing import Any
 from newstrace.collect import collect
 from newstrace.extract import ExtractError, extract
 from newstrace.model import Analysis, Article, Failure, RawDocument
+from newstrace.reasons import failure_reason
 from newstrace.store.sqlite import Store
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def extract_one(raw: RawDocument, *, as_is: bool = False) -> Article | Failure:
         return Failure(raw.uri, "extract", str(exc), sha, len(raw.content))
     except Exception as exc:  # noqa: BLE001 - an extractor bug on one page must not end the run
         log.exception("extract crashed on %s", raw.uri)
-        return Failure(raw.uri, "extract", f"extractor error: {type(exc).__name__}: {exc}", sha, len(raw.content))
+        return Failure(raw.uri, "extract", failure_reason("extract", exc), sha, len(raw.content))
 
 
 def process_batch(raws: list[RawDocument], *, as_is: bool = False, nlp: Any = None) -> list[Outcome]:
@@ -90,7 +91,7 @@ def process_batch(raws: list[RawDocument], *, as_is: bool = False, nlp: Any = No
         analysed = analyze_many((a for _, _, a in articles), nlp, batch_size=max(len(articles), 1))
         for (raw, sha, _), (art, analysis) in zip(articles, analysed):
             if isinstance(analysis, Exception):
-                fail = Failure(raw.uri, "analyze", f"{type(analysis).__name__}: {analysis}", sha, len(raw.content))
+                fail = Failure(raw.uri, "analyze", failure_reason("analyze", analysis), sha, len(raw.content))
                 outcomes.append((raw, sha, None, None, fail))
             else:
                 outcomes.append((raw, sha, art, analysis, None))

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from newstrace.model import Analysis, DateMention, Entity, Flag, Place
+from newstrace.reasons import ReasonError, describe
 
 # a text longer than this is analysed in pieces of at most this many characters; news articles are far shorter
 # (a long feature is 30-60,000 characters), so ordinary documents are analysed whole, exactly as before
@@ -26,8 +27,8 @@ PIECE_CHARS = 100_000
 _BREAKS = ("\n\n", "\n", ". ", " ")
 
 
-class PieceError(RuntimeError):
-    """The analysis of one piece of a long document failed; the message says which piece and why."""
+class PieceError(ReasonError):
+    """The analysis of one piece of a long document failed; the message, a stored reason, says which and why."""
 
 
 def piece_limit(max_length: int, piece_chars: int = PIECE_CHARS) -> int:

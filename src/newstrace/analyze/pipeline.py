@@ -36,6 +36,7 @@ from spacy.tokens import Doc
 
 from newstrace.analyze.names import keep_text
 from newstrace.analyze.pieces import PieceError, merge, piece_limit, split_points
+from newstrace.reasons import describe
 from newstrace.model import Analysis, Article
 from newstrace.settings import get_settings
 
@@ -251,8 +252,9 @@ def _analyze_batch(nlp: Language, batch: list[Article], batch_size: int) -> Iter
                 yield art, exc
 
 
-# pieces of a long text analysed together: enough to keep the parser busy, few enough that memory stays flat
-PIECES_PER_BATCH = 4
+# pieces of a long text analysed at a time: one keeps memory flat (about 360 MB over the pipeline for a 100,000-
+# character piece with the small English model; four at a time doubled the peak for a 25% gain in speed)
+PIECES_PER_BATCH = 1
 
 
 def _analyze_long(nlp: Language, article: Article, spans: list[tuple[int, int]]) -> Analysis | Exception:
@@ -270,8 +272,8 @@ def _analyze_long(nlp: Language, article: Article, spans: list[tuple[int, int]])
             except Exception as exc:  # noqa: BLE001
                 log.warning("analysis failed for %s, piece %d: %s", article.uri or article.id, n, exc)
                 return PieceError(
-                    f"part {n} of {len(spans)} of the text (characters {sp[0]:,} to {sp[1]:,}) could not be "
-                    f"analysed: {exc}")
+                    f"analysis error: part {n} of {len(spans)} of this long text (characters {sp[0]:,} to "
+                    f"{sp[1]:,}) could not be analysed: {describe(exc)}")
     merged = merge(parts)
     merged.sourcing = sourcing_profile(merged.events)
     return merged

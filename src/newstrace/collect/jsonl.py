@@ -17,6 +17,21 @@ def _skip_line(stream: BinaryIO) -> None:
             return
 
 
+# what a JSON value that is no object is called in JSON's own words
+_JSON_KINDS: dict[type, str] = {list: "an array", str: "a string", int: "a number", float: "a number",
+                                bool: "true or false", type(None): "null"}
+
+
+def _json_problem(exc: Exception) -> str:
+    """What is wrong with a line that is no JSON, in words ("unterminated string starting at column 47")."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"its bytes are not valid UTF-8 (at byte {exc.start + 1})"
+    if isinstance(exc, json.JSONDecodeError):
+        msg = exc.msg.removesuffix(" at")  # "Invalid control character at"
+        return f"{msg[:1].lower()}{msg[1:]} at column {exc.colno}"
+    return str(exc)
+
+
 def parse_record(line: bytes, uri: str, fetched_at: str | None) -> RawDocument:
     """One JSONL line as a document: the text or html as UTF-8 content, every other field into ``meta``.
 
@@ -26,9 +41,10 @@ def parse_record(line: bytes, uri: str, fetched_at: str | None) -> RawDocument:
     try:
         obj: Any = json.loads(line)
     except (ValueError, UnicodeDecodeError) as exc:
-        return RawDocument(uri, b"", "json", fetched_at, {}, error=f"malformed JSON line: {exc}")
+        return RawDocument(uri, b"", "json", fetched_at, {}, error=f"malformed JSON line: {_json_problem(exc)}")
     if not isinstance(obj, dict):
-        return RawDocument(uri, b"", "json", fetched_at, {}, error=f"JSON line is a {type(obj).__name__}, not an object")
+        kind = _JSON_KINDS.get(type(obj), "value")
+        return RawDocument(uri, b"", "json", fetched_at, {}, error=f"JSON line is {kind}, not an object")
     meta = {k: v for k, v in obj.items() if k not in ("text", "html")}
     html, text = obj.get("html"), obj.get("text")
     # html wins when both are present: it carries the structure extraction needs

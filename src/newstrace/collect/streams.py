@@ -65,9 +65,12 @@ def read_head_partial(stream: BinaryIO, size: int, errors: tuple[type[BaseExcept
     chunks: list[bytes] = []
     got = 0
     rest: BinaryIO = stream
+    # read1 hands back what one underlying read decoded: a buffered ``read`` that fails part-way (a cut gzip
+    # member) would lose the bytes it had already decoded along with the error
+    read = getattr(stream, "read1", stream.read)
     while got < size:
         try:
-            chunk = stream.read(size - got)
+            chunk = read(size - got)
         except errors as exc:
             if not chunks:
                 raise

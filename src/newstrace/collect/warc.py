@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import logging
+import re
+import zlib
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 
 from newstrace.collect.sniff import binary_kind, format_from_content
 from newstrace.collect.streams import CountingStream
 from newstrace.model import RawDocument
+from newstrace.reasons import describe
 
 log = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+# warcio's complaint about bytes that are no record: "Unknown archive format, first line: ['<the line>']"
+_FIRST_LINE = re.compile(r"first line: \[['\"](.*)['\"]\]", re.DOTALL)
 
 
 def _charset(content_type: str | None) -> str | None:
@@ -44,6 +51,56 @@ def _drain(rec) -> bool:  # type: ignore[no-untyped-def]
     return (getattr(rec.raw_stream, "limit", 0) or 0) > 0
 
 
+def _at_end(counted: CountingStream) -> bool:
+    """Whether the archive's bytes are all read: a parse error there means the file was cut, not garbled."""
+    try:
+        return not counted.read(1)
+    except Exception:  # noqa: BLE001 - a stream that fails to read on is as good as ended
+        return True
+
+
+def _more_records(records: Iterator[Any]) -> bool:
+    """Whether the archive goes on with another record (read to find out: the iterator is used up after)."""
+    try:
+        return next(records, None) is not None
+    except Exception:  # noqa: BLE001 - more bytes that are no record are more all the same
+        return True
+
+
+def _records(n: int) -> str:
+    return "no whole record" if n == 0 else "1 whole record" if n == 1 else f"{n} whole records"
+
+
+def unreadable_record(index: int, exc: BaseException, *, at_end: bool) -> str:
+    """The reason for an archive whose record after ``index`` whole ones could not be parsed (warcio raised).
+
+    At the end of the file the archive was cut inside that record's header block (warcio then trips over a
+    missing field, often as an ``AttributeError``); elsewhere the bytes there are no WARC record.
+    """
+    where = f"record {index + 1}, after {_records(index)}"
+    if isinstance(exc, ArchiveLoadFailed):
+        first = _FIRST_LINE.search(str(exc))
+        # a first line that is the start of "WARC/1.x" at the end of the file is a header cut after a few bytes
+        if not (at_end and first and "WARC/1.1".startswith(first.group(1)[:8])):
+            line = first.group(1)[:24] if first else ""
+            found = f" (it starts {line!r})" if line.isprintable() and "\\x" not in line and line.strip() else ""
+            return f"corrupt WARC: {where}, does not start with a WARC header line{found}"
+    if at_end or isinstance(exc, EOFError):
+        return f"truncated WARC: the archive ends inside the header block of {where}"
+    if isinstance(exc, zlib.error):
+        return f"corrupt WARC: the compressed data of {where} is damaged"
+    return f"corrupt WARC: the header block of {where} is malformed ({describe(exc)})"
+
+
+def unreadable_payload(index: int, exc: BaseException, *, at_end: bool) -> str:
+    """The reason for an archive whose record ``index`` could not be read to its end."""
+    if at_end or isinstance(exc, EOFError):
+        return f"truncated WARC: the archive ends inside record {index}"
+    if isinstance(exc, zlib.error):
+        return f"corrupt WARC: the compressed data of record {index} is damaged"
+    return f"corrupt WARC: record {index} could not be read ({describe(exc)})"
+
+
 def iter_warc(stream: BinaryIO, uri: str, max_bytes: int) -> Iterator[RawDocument]:
     """Yield the HTML documents of a WARC stream, then an error document if the archive is truncated or corrupt.
 
@@ -53,16 +110,36 @@ def iter_warc(stream: BinaryIO, uri: str, max_bytes: int) -> Iterator[RawDocumen
     declared length means the archive was cut, which is recorded against the archive with the record's offset.
     """
     index = 0
+    member = None
+    rec_format = ""
     counted = CountingStream(stream)
     try:
         archive = ArchiveIterator(counted, no_record_parse=False, arc2warc=True)
-        for rec in archive:
+        records = iter(archive)
+        while True:
+            try:
+                rec = next(records)
+            except StopIteration:
+                break
+            except Exception as exc:  # noqa: BLE001 - warcio could not parse the next record's headers
+                log.warning("WARC %s: record %d unreadable: %r", uri, index + 1, exc)
+                yield RawDocument(uri, b"", "html", None, {"warc": uri},
+                                  error=unreadable_record(index, exc, at_end=_at_end(counted)))
+                return
             index += 1
+            member = getattr(archive.reader, "decompressor", None)  # the gzip member this record is read from
+            rec_format = rec.format or ""
             if not (rec.rec_headers.get_header("Content-Length") or "").strip().isdigit() \
                     or not rec.rec_headers.get_header("WARC-Record-ID"):
-                # every WARC record declares its id and length; a header block without them was cut off
-                yield RawDocument(uri, b"", "html", None, {"warc": uri},
-                                  error=f"truncated WARC: record {index} has an incomplete header block")
+                # every WARC record declares its id and length; a header block without them was cut off when
+                # nothing follows it, and is damage in the middle of the archive when more records do
+                if _more_records(records):
+                    error = (f"corrupt WARC: record {index}, after {_records(index - 1)}, has a damaged header block "
+                             f"(no record id or length)")
+                else:
+                    error = f"truncated WARC: the archive ends inside the header block of record {index}, " \
+                            f"after {_records(index - 1)}"
+                yield RawDocument(uri, b"", "html", None, {"warc": uri}, error=error)
                 return
             if rec.rec_type not in ("response", "resource"):
                 if _drain(rec):
@@ -134,10 +211,21 @@ def iter_warc(stream: BinaryIO, uri: str, max_bytes: int) -> Iterator[RawDocumen
         # the archive ran out inside a record's headers (warcio stops quietly there): bytes are left over after the
         # last whole record, beyond the blank lines that close it
         end = sum(archive.member_info) if archive.member_info else 0
-        if counted.count - end > 4:
+        if index and member is not None and not member.eof:
+            # the last gzip member stops before its trailer: its record is whole, what followed it is lost
             yield RawDocument(uri, b"", "html", None, {"warc": uri},
-                              error=f"truncated WARC: {counted.count - end} bytes after record {index} are not a whole record")
+                              error=f"truncated WARC: the archive ends inside the gzip member of record {index}, "
+                                    f"so whatever followed record {index} is lost")
+        elif member is None and index and rec_format.startswith("warc") and counted.count - end < 4:
+            # every WARC record closes with two CRLF lines, outside its length in an uncompressed archive
+            yield RawDocument(uri, b"", "html", None, {"warc": uri},
+                              error=f"truncated WARC: the archive ends before the blank lines that close record "
+                                    f"{index}, so whatever followed record {index} is lost")
+        elif counted.count - end > (0 if member is not None else 4):  # a gzip member holds its closing lines
+            yield RawDocument(uri, b"", "html", None, {"warc": uri},
+                              error=f"truncated WARC: the archive ends inside the header block of record {index + 1}, "
+                                    f"after {_records(index)} ({counted.count - end} bytes left over)")
     except Exception as exc:  # noqa: BLE001 - a corrupt archive is recorded, never raised
-        log.warning("WARC %s unreadable after record %d: %s", uri, index, exc)
+        log.warning("WARC %s unreadable in record %d: %r", uri, index, exc)
         yield RawDocument(uri, b"", "html", None, {"warc": uri},
-                          error=f"corrupt WARC after record {index}: {type(exc).__name__}: {exc}")
+                          error=unreadable_payload(index, exc, at_end=_at_end(counted)))
