@@ -5,8 +5,14 @@
 1. cross-article entities (``newstrace.link.resolve.resolve_entities`` when installed),
 2. outlets and outlet groups (``link.outlets``),
 3. text reuse: MinHash-LSH candidates, aligned passages, direction and kind (``link.reuse``),
-4. stories: the new articles' events joined to existing stories or founding new ones (``link.stories``),
-5. corroboration of every story touched: reports, copies, independent outlets, verdict (``link.corroboration``).
+4. stories: the new articles' events linked to the stored mentions they may report one event with, and every group
+   of linked mentions they touch cut into stories again (``link.stories``, ``link.grouping``); then rewrites and
+   shared origins among each story's reports (``link.paraphrase``),
+5. corroboration of every story touched: its claims, who asserts or denies each, copies, independent outlets, and
+   a verdict per claim and per story (``link.claims``, ``link.corroboration``).
+
+One linker runs at a time per store (a lock file beside it, ``link_lock``): two ingests writing at once each link
+what is there when their turn comes, so the result is the one a single ingest of all the articles gives.
 
 Each step only reads what it needs from the store and writes derived tables (migration ``0003_link.sql``), so a
 run over 1,000 new articles costs the same whether the store holds ten thousand or a million. ``since_seq=0``
@@ -17,6 +23,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from newstrace.store.sqlite import Store
@@ -55,8 +63,38 @@ def _genre(conn: Any, seq: int) -> str:
     return genre(*r) if r else "news"
 
 
+@contextmanager
+def link_lock(store: Store) -> Iterator[None]:
+    """Hold the store's link lock (an exclusive lock on ``<db>.link-lock``) while the block runs.
+
+    Linking reads which articles are new, then links them in several transactions; two linkers interleaved would each
+    miss the other's articles. Where the platform has no ``fcntl`` (or the store is in memory) nothing is locked.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    if not store.path or store.path == ":memory:":
+        yield
+        return
+    with open(store.path + ".link-lock", "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def link_store(store: Store, since_seq: int = 0, *, batch: int = 2000) -> dict[str, Any]:
-    """Link the articles stored after ``since_seq`` against the whole store; returns a summary of what it did."""
+    """Link the articles stored after ``since_seq`` against the whole store; returns a summary of what it did.
+
+    Holds the store's link lock throughout, so concurrent ingests link one after the other."""
+    with link_lock(store):
+        return _link_store(store, since_seq, batch=batch)
+
+
+def _link_store(store: Store, since_seq: int, *, batch: int) -> dict[str, Any]:
     from newstrace.link.corroboration import corroborate
     from newstrace.link.outlets import load_groups, outlet_key
     from newstrace.link.reuse import link_reuse, save_link

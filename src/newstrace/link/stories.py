@@ -451,7 +451,7 @@ def _participant(aid: str, ent_id: str | None, text: str | None,
         if row["type"] in GENERIC_TYPES or is_generic(row["name"]):
             # a bare nationality word ("Afghan", "American") says which country, not who: a country, no key
             return None, None, _country(row["country"])
-        key = f"c:{row['canonical']}" if row["canonical"] else name_key(row["name"])
+        key = name_key(row['name'])
         return key, row["name"], _country(row["country"])
     # a participant known only as a phrase ("three civilians"): a weaker key that never contradicts a story
     key = name_key(text)
@@ -608,7 +608,8 @@ def link_stories(conn: sqlite3.Connection, article_ids: Sequence[str],
         return {}, set()
     by_ref = {m.ref: m for m in new}
     conn.executemany("INSERT OR IGNORE INTO mention_keys(key, day, article_id, event_id) VALUES (?,?,?,?)",
-                     sorted((k, _day(m), m.article_id, m.event_id) for m in new for k in blocking_keys(m)))
+                     sorted(((k, _day(m), m.article_id, m.event_id) for m in new for k in blocking_keys(m)),
+                            key=lambda t: (t[0], t[1] or "", t[2], t[3])))
     cands = {m.ref: _candidates(conn, m, cfg) for m in new}
     others = _mentions_of(conn, {r for cs in cands.values() for r in cs if r not in by_ref}, cfg)
     known = {**{x.ref: x for x in others}, **by_ref}
