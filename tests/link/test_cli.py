@@ -76,7 +76,8 @@ def test_claims_single_source_and_source_kind(tmp_path):
     assert [c["article"] for c in json.loads(res.stdout)] == [ids[3]]
     res = runner.invoke(app, ["claims", "--db", db, "-f", "json"])
     pasted = next(c for c in json.loads(res.stdout) if c["article"] == ids[6] and c["event"] == "v2")
-    assert pasted["voice"] == ids[3]  # the pasted sentence speaks with the origin's voice
+    assert pasted["voice_id"] == ids[3]  # the pasted sentence speaks with the origin's voice
+    assert pasted["role"] == "copy"
     assert runner.invoke(app, ["claims", "--db", db, "--source", "rumour"]).exit_code == 2
 
 
