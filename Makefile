@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB ?= newstrace.db
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean bench
+.PHONY: demo test install clean bench readme
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/extraction.py ../shared/data/dev/extraction
 	$(BIN)/python benchmarks/throughput.py ../shared/data/corpora/voa/voa_stories.jsonl
+
+# regenerate README.md's sample outputs from a fresh demo store (scripts/readme_samples.py; a test checks them)
+readme: $(STAMP)
+	$(BIN)/python scripts/readme_samples.py
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm

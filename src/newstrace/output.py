@@ -75,7 +75,9 @@ def emit(
         # ids are copied into the next command, and a code broken over two lines ("single-sourc/e") misreads:
         # neither wraps; the free text columns take the wrapping
         keep = c == "id" or c.endswith("_id") or c in ATOMIC_COLUMNS
-        table.add_column(c, max_width=(widths or {}).get(c), overflow="fold", no_wrap=keep, min_width=None)
+        # a header is for people: "independent outlets" wraps between its words, "independent_outlets" mid-word
+        table.add_column(c.replace("_", " "), max_width=(widths or {}).get(c), overflow="fold", no_wrap=keep,
+                         min_width=None)
     for r in rows:
         table.add_row(*(_cell(r.get(c)) for c in cols))
     out.print(table)
