@@ -29,6 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from newstrace.analyze.actors import ActorDictionary, get_dictionary
+from newstrace.analyze.datelines import doc_dateline
 from newstrace.analyze.gazetteer import MIN_WITHIN_TOWN, STREET_WORDS, Gazetteer, get_gazetteer
 from newstrace.analyze.names import (
     clean_surface,
@@ -232,6 +233,18 @@ class EntityGrouper:
         return out
 
     def _split_ent(self, doc: Doc, ent: Span, title: tuple[str, str | None] | None) -> list[Mention]:
+        dateline = doc_dateline(doc)
+        if dateline is not None and ent.start_char < dateline.end < ent.end_char:
+            # a name run across a dateline's dash ("KABUL - Taliban"): the town is a place, the rest the name
+            out = []
+            if ent.start_char <= dateline.place_start < dateline.place_end <= dateline.end:
+                place = doc.char_span(dateline.place_start, dateline.place_end, label="GPE")
+                town = self._mention(doc, dateline.place_start, place.text, "GPE", None) if place is not None else None
+                out.extend([town] if town is not None else [])
+            rest = doc.char_span(dateline.end, ent.end_char, label=ent.label_, alignment_mode="contract")
+            if rest is not None and len(rest):
+                out.extend(self._split_ent(doc, rest, title))
+            return out
         out = []
         start = ent.start_char
         prev = doc[ent.start - 1].lower_ if ent.start > 0 else ""

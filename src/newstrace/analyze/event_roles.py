@@ -18,6 +18,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from newstrace.analyze.actors import ActorDictionary, get_dictionary
+from newstrace.analyze.datelines import doc_dateline
 from newstrace.analyze.names import doc_text
 
 # the order in which a phrase's named modifiers stand for it: the person or organisation before the country
@@ -72,10 +73,13 @@ class Binder:
         self._country: dict[str, str | None] = {}
         self._sector: dict[str, str | None] = {}
         self.d = dictionary or get_dictionary()
+        dateline = doc_dateline(doc)
         for ent in doc._.nt_entities or []:
             self.entity_type[ent.id] = getattr(ent, "type", "") or ""
             self._entities[ent.id] = ent
             for start, end in getattr(ent, "mentions", []) or []:
+                if dateline is not None and dateline.covers(start):
+                    continue  # the dateline's town or agency is where and by whom it was filed, never a party
                 span = doc.char_span(start, end, alignment_mode="expand")
                 if span is None:
                     continue

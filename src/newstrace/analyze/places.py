@@ -37,6 +37,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from newstrace.analyze.actors import ActorDictionary, get_dictionary
+from newstrace.analyze.datelines import find_dateline
 from newstrace.analyze.gazetteer import (DIRECTION_WORDS, MIN_WITHIN_TOWN, STREET_WORDS, Candidate, Gazetteer,
                                         get_gazetteer)
 from newstrace.analyze.names import clean_surface, doc_text, name_key
@@ -519,6 +520,11 @@ class PlaceResolver:
         """The mentions with the dateline's place name when the model missed it or tagged only part of it ("ST"
         of "ST. LOUIS"), if the gazetteer knows the name."""
         found = dateline_mention(text, body_start)
+        if found is None:
+            # the other dateline forms ("PESHAWAR:", "Kabul, Sept 5:"), whose place the gazetteer knows
+            other = find_dateline(text, body_start)
+            if other is not None:
+                found = (other.place_start, other.place_end, text[other.place_start:other.place_end])
         if found is None or not self.g.lookup(found[2]):
             return mentions
         s, e, _ = found

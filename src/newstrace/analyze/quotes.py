@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.symbols import ADJ, NOUN, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
 
+from newstrace.analyze.datelines import doc_dateline
 from newstrace.analyze.lexicons import flag_lexicons, lexicon, words
 from newstrace.analyze.names import doc_text
 from newstrace.analyze.quotemarks import Marked, find_quotes, paragraphs
@@ -127,6 +128,11 @@ class QuoteFinder:
         direct = list(self.direct_quotes(doc, marked, avoid, set()))
         found.extend(direct)
         found.extend(self.reported_speech(doc, direct, avoid, used))
+        dateline = doc_dateline(doc)
+        if dateline is not None:
+            # a dateline ("New Delhi: ...", "KABUL, Sept 4 -") says where the story was filed: its town never speaks
+            found = [f for f in found if f.speaker is None or f.speaker.start is None
+                     or not dateline.covers(f.speaker.start)]
         found.sort(key=lambda f: (f.start, -f.end))
         self._inherit_from_hosts(found)
         quotes = []
