@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 from newstrace.model import SOURCE_KINDS, VERDICTS
 from newstrace.server import params as P
 from newstrace.server.auth import COOKIE, require_read
-from newstrace.server.claimlist import UNCONFIRMED, ClaimFilter, InvalidFilter, lexicon_flag_kinds
+from newstrace.server.claimlist import UNCONFIRMED, ClaimFilter, InvalidFilter, flag_kinds
 from newstrace.server.claims import who_says_what
 from newstrace.server.highlight import highlight, snippet_html
 from newstrace.server.queries import BadQuery, Reader, clamp
@@ -183,7 +183,8 @@ def claims(request: Request, limit: int = P.limit_q(), offset: int = P.offset_q(
     return render(request, "claims.html", status_code=422 if error else 200, rows=rows, error=error, f=f,
                   filters=filters, query="".join(f"&{k}={urlquote(v, safe='')}" for k, v in filters.items()),
                   limit=limit, offset=offset, verdicts=VERDICTS, source_kinds=SOURCE_KINDS,
-                  flags=sorted(lexicon_flag_kinds() | ({f.flag} if f.flag and not error else set())),
+                  flags=sorted({k for k in flag_kinds(_reader(request).conn) if ":" not in k}
+                               | ({f.flag} if f.flag and not error else set())),
                   unconfirmed=UNCONFIRMED)
 
 
