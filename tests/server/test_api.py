@@ -239,3 +239,16 @@ def test_a_damaged_record_still_answers(tmp_path, client, serve):
         page = client.get(f"{url}/articles/{article_id(text)}", headers={"accept": "text/html"})
         assert page.status_code == 200 and "Dock workers" in page.text
         assert client.get(f"{url}/api/articles").json()["items"][0]["title"] == "Strike ends"
+
+
+def test_articles_are_listed_in_the_clis_order(corpus_url, corpus_db, client):
+    import json
+
+    from typer.testing import CliRunner
+
+    from newstrace.cli import app
+
+    res = CliRunner().invoke(app, ["articles", "--db", str(corpus_db), "-f", "json", "-n", "200"])
+    assert res.exit_code == 0, res.output
+    api = client.get(f"{corpus_url}/api/articles", params={"limit": 200}).json()["items"]
+    assert [a["id"] for a in api] == [a["id"] for a in json.loads(res.stdout)]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newstrace.model import SOURCE_KINDS, VERDICTS
+from newstrace.store.sqlite import ARTICLE_ORDER_BY
 
 # the verdicts of claims that no independent outlet confirms (what --single-source and single_source=true select)
 UNCONFIRMED = ("single-source", "unverified")
@@ -154,7 +155,8 @@ def _where(f: ClaimFilter, verdict_sql: str | None) -> tuple[list[str], list[Any
 
 
 def claim_rows(conn: sqlite3.Connection, f: ClaimFilter, *, limit: int, offset: int) -> list[dict[str, Any]]:
-    """One row per coded event matching ``f``, the newest article first and in text order within it.
+    """One row per coded event matching ``f``, the newest article first (as ``articles`` lists them) and in text
+    order within it.
 
     Every row has the same keys whatever the store holds; the story and claim fields are None where the store is
     not linked (or the event is in no story).
@@ -200,7 +202,7 @@ def claim_rows(conn: sqlite3.Connection, f: ClaimFilter, *, limit: int, offset: 
     where, args = _where(f, verdict_sql)
     sql = (f"SELECT {', '.join(cols)} FROM events v JOIN articles a ON a.id = v.article_id{joins}"
            + (" WHERE " + " AND ".join(where) if where else "")
-           + " ORDER BY a.seq DESC, v.ev_start, v.id LIMIT ? OFFSET ?")
+           + ARTICLE_ORDER_BY + ", v.ev_start, v.id LIMIT ? OFFSET ?")
     rows = [dict(r) for r in conn.execute(sql, [*args, limit, offset])]
     for r in rows:
         try:

@@ -21,7 +21,8 @@ from typing import Any
 
 from newstrace.model import Analysis, Article
 from newstrace.server.claimlist import ClaimFilter, claim_rows
-from newstrace.store.sqlite import SearchSyntaxError, Store, analysis_from_row, article_from_row
+from newstrace.store.sqlite import (ARTICLE_ORDER_BY, SearchSyntaxError, Store, analysis_from_row,
+                                    article_from_row)
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ class Reader:
     # -- articles --------------------------------------------------------------------------------------------
     def articles(self, *, limit: int, offset: int, outlet: str | None = None, since: str | None = None,
                  until: str | None = None) -> list[dict[str, Any]]:
-        """Article summaries, newest publication first (ingest order breaks ties and orders undated ones)."""
+        """Article summaries, newest publication first, undated last (the CLI's order: ``ARTICLE_ORDER_BY``)."""
         where, args = [], []
         if outlet:
             where.append("a.outlet = ?")
@@ -104,7 +105,7 @@ class Reader:
             " (SELECT count(*) FROM quotes q WHERE q.article_id=a.id) AS quotes,"
             " (SELECT count(*) FROM flags f WHERE f.article_id=a.id) AS flags"
             " FROM articles a" + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY a.seq DESC LIMIT ? OFFSET ?"
+            + ARTICLE_ORDER_BY + " LIMIT ? OFFSET ?"
         )
         return [dict(r) for r in self.conn.execute(sql, [*args, limit, offset])]
 
