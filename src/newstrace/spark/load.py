@@ -10,6 +10,7 @@ go in as they are. Reading needs pyarrow only, not Spark.
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,22 @@ def load_documents(store: Store, folder: str | Path, stats: LoadStats) -> None:
                 stats.failed += d["status"] == "failed"
 
 
+def _cell(value: Any) -> Any:
+    """A link-table cell from its JSON form (bytes travel as ``{"$b64": ...}``)."""
+    if isinstance(value, dict) and "$b64" in value:
+        return base64.b64decode(value["$b64"])
+    return value
+
+
+def link_table_order(tables: set[str]) -> list[str]:
+    """The link tables in an order that inserts parents before children (``DERIVED_TABLES`` is children first)."""
+    from newstrace.link import DERIVED_TABLES
+
+    first = [t for t in ("canonical_entities", "canonical_keys", "canonical_members", "outlet_groups") if t in tables]
+    rest = [t for t in reversed(DERIVED_TABLES) if t in tables and t not in first]
+    return first + rest + sorted(tables - set(first) - set(rest))
+
+
 def load_link_rows(store: Store, folder: str | Path, stats: LoadStats) -> None:
     """The link step's rows, into the store's link tables (replacing what a previous link wrote there)."""
     data = read_table(folder, "link_rows")
@@ -72,14 +89,16 @@ def load_link_rows(store: Store, folder: str | Path, stats: LoadStats) -> None:
     by_table: dict[str, list[dict[str, Any]]] = {}
     for table, raw in zip(data.column("table").to_pylist(), data.column("row").to_pylist()):
         by_table.setdefault(table, []).append(json.loads(raw))
+    order = link_table_order(set(by_table))
     conn = store.conn
     with store.transaction():
-        for table, rows in by_table.items():
+        for table in reversed(order):
             conn.execute(f"DELETE FROM {table}")
-        for table, rows in by_table.items():
+        for table in order:
+            rows = by_table[table]
             cols = list(rows[0])
-            sql = (f"INSERT OR REPLACE INTO {table}({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})")
-            conn.executemany(sql, [tuple(r.get(c) for c in cols) for r in rows])
+            sql = f"INSERT OR REPLACE INTO {table}({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+            conn.executemany(sql, [tuple(_cell(r.get(c)) for c in cols) for r in rows])
             stats.link_rows[table] = len(rows)
 
 
