@@ -9,44 +9,18 @@ Dates read one way throughout: ``2026-09-06``, or ``2026-09-06 11:20 +04:30`` wh
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from rich import box
 from rich.console import Console
-from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from newstrace.model import Analysis, Article, Event, Quote
+from newstrace.output import print_indented, show_date
 
-# an ISO 8601 date, with an optional time (seconds and fractions dropped on display) and UTC offset
-ISO_DATETIME = re.compile(r"^(\d{4}-\d{2}(?:-\d{2})?)(?:[T ](\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 INDENT = 4  # the indent of a claim's evidence and a quote's text under their line
-
-
-def show_date(value: str | None) -> str:
-    """A date as the report prints every date: ``YYYY-MM-DD``, then ``HH:MM`` and the UTC offset when known.
-
-    ISO dates of the record come as the source gave them (``2026-09-06``, ``2026-09-06T11:20:00+04:30``,
-    ``2026-09``); a value that is not ISO is shown as it is.
-    """
-    if not value:
-        return ""
-    m = ISO_DATETIME.match(value.strip())
-    if not m:
-        return value
-    day, clock, offset = m.groups()
-    if not clock:
-        return day
-    if offset in (None, ""):
-        return f"{day} {clock}"
-    if offset == "Z":
-        return f"{day} {clock} UTC"
-    if ":" not in offset:
-        offset = f"{offset[:3]}:{offset[3:]}"
-    return f"{day} {clock} {offset}"
 
 
 def _entity_names(an: Analysis) -> dict[str, str]:
@@ -165,8 +139,8 @@ def claims(console: Console, an: Analysis) -> None:
     for label, evs in ordered:
         console.print(Text(f"\nClaims by {label} ({len(evs)})", style="bold"))
         for ev in evs:
-            console.print(Padding(claim_line(ev, names), (0, 0, 0, 2)))
-            console.print(Padding(Text(ev.evidence.text, style="italic"), (0, 0, 0, INDENT)))
+            print_indented(console, claim_line(ev, names), 2)
+            print_indented(console, ev.evidence.text, INDENT, style="italic")
 
 
 def quote_line(q: Quote, names: dict[str, str]) -> Text:
@@ -186,8 +160,8 @@ def quotes(console: Console, an: Analysis) -> None:
     names = _entity_names(an)
     console.print(Text(f"\nQuotes ({len(an.quotes)})", style="bold"))
     for q in an.quotes:
-        console.print(Padding(quote_line(q, names), (0, 0, 0, 2)))
-        console.print(Padding(Text(q.text), (0, 0, 0, INDENT)))
+        print_indented(console, quote_line(q, names), 2)
+        print_indented(console, q.text, INDENT)
 
 
 def flags(console: Console, an: Analysis) -> None:

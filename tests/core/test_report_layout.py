@@ -89,3 +89,28 @@ def test_stored_articles_report_fits_80_columns_with_dates_in_one_format(corpus_
 ])
 def test_show_date_prints_one_format(value: str | None, shown: str) -> None:
     assert show_date(value) == shown
+
+
+LISTINGS = [["articles"], ["stories"], ["events"], ["claims"], ["quotes"], ["entities"], ["entity", "Awan"],
+            ["entities", "--why", "Awan"], ["errors"], ["sources"], ["status"], ["report"]]
+
+
+@pytest.mark.parametrize("command", LISTINGS, ids=" ".join)
+def test_listings_fit_80_columns(corpus_db: Path, command: list[str]) -> None:
+    """Piped (80 columns), a listing too wide for a table is printed one block per record, never squeezed."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": "80"}
+    res = subprocess.run([sys.executable, "-m", "newstrace", *command, "--db", str(corpus_db), "-n", "20"]
+                         if command[0] not in ("status", "report") else
+                         [sys.executable, "-m", "newstrace", *command, "--db", str(corpus_db)],
+                         capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines and max(len(line) for line in lines) <= 80
+    assert one_word_runs(lines) < 3, res.stdout
+    # headers are words ("independent outlets"), which wrap between them, not inside a field name
+    assert not any("_" in line for line in lines if line.startswith("┃")), res.stdout
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d", res.stdout), "an ISO timestamp printed raw"
