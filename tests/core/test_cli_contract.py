@@ -46,6 +46,8 @@ def test_not_found_exits_1_everywhere(corpus_db: Path, command: list[str]) -> No
     ["articles", "--limit", "0"],
     ["articles", "--format", "xml"],
     ["entities", "--nosuchoption"],
+    ["entities", "--type", "persn"],
+    ["entities", "--country", "pakistan"],
 ])
 def test_usage_errors_exit_2(corpus_db: Path, command: list[str]) -> None:
     res = invoke(*command, "--db", str(corpus_db))
@@ -122,3 +124,10 @@ def test_serve_help_keeps_the_token_file_format_and_names_values() -> None:
 def test_serve_rejects_an_unknown_log_level(corpus_db: Path) -> None:
     res = invoke("serve", "--db", str(corpus_db), "--log-level", "loud")
     assert res.exit_code == 2
+
+
+def test_entity_types_are_the_ones_analysis_gives() -> None:
+    from newstrace.analyze.entities import ACTOR_LABELS
+    from newstrace.commands.entities import ENTITY_TYPES
+
+    assert set(ENTITY_TYPES) == ACTOR_LABELS

@@ -8,15 +8,19 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from typing import Annotated, Any, Optional
 
 import typer
 
-from newstrace.cli import DbOpt, FormatOpt, LimitOpt, app, not_found, open_store
+from newstrace.cli import DbOpt, FormatOpt, LimitOpt, _fail, app, not_found, open_store
 from newstrace.output import Format, emit, err, out
 
 NOT_LINKED = "this store has no cross-article entities yet (run `newstrace ingest` or `newstrace link`)"
+# the entity types analysis gives (newstrace.analyze.entities.ACTOR_LABELS, not imported here: it loads spaCy)
+ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
+COUNTRY = re.compile(r"^[A-Za-z]{3}$")
 
 
 def _has_canonical(conn: sqlite3.Connection) -> bool:
@@ -53,11 +57,15 @@ def entities(
     db: DbOpt = "newstrace.db",
     fmt: FormatOpt = Format.table,
     limit: LimitOpt = 50,
-    etype: Annotated[Optional[str], typer.Option("--type", "-t", help="PERSON, ORG, GPE, NORP, LOC, FAC.")] = None,
+    etype: Annotated[Optional[str], typer.Option("--type", "-t", help=f"{', '.join(ENTITY_TYPES)}.")] = None,
     country: Annotated[Optional[str], typer.Option("--country", "-c", help="ISO3 country code (PAK, USA).")] = None,
     why: Annotated[Optional[str], typer.Option("--why", help="Explain how canonical entity ID was formed.")] = None,
 ) -> None:
     """List the actors of the store across articles, most-mentioned first; --why ID explains one."""
+    if etype and etype.upper() not in ENTITY_TYPES:
+        raise _fail(f"unknown entity type {etype!r}; one of {', '.join(ENTITY_TYPES)}")
+    if country and not COUNTRY.match(country):
+        raise _fail(f"--country takes an ISO3 code such as PAK or AFG, not {country!r}")
     store = open_store(db, readonly=True)
     conn = store.conn
     if not _has_canonical(conn):

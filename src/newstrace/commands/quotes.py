@@ -2,7 +2,7 @@
 
 Lists stored quotations with their speakers; ``--speaker`` matches a name, an alias or the words that introduce the
 speaker ("she", "a senior official"). Events by the source they rest on are listed by ``newstrace claims
---source KIND`` (in ``commands/stories.py``, beside the story verdicts).
+--source KIND`` (``commands/claims.py``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from newstrace.cli import DbOpt, FormatOpt, LimitOpt, app, open_store
-from newstrace.output import Format, emit, err
+from newstrace.output import Format, emit
 
 def _like(value: str) -> str:
     """A LIKE pattern matching ``value`` anywhere, with LIKE's own wildcards escaped."""
@@ -63,6 +63,4 @@ def quotes(
     """List quotations with their speakers: who said what, in which article."""
     store = open_store(db, readonly=True)
     rows = quote_rows(store.conn, speaker=speaker, article=article, direct=direct, limit=limit)
-    if not rows and fmt is Format.table:
-        err.print("no quotes match")
     emit(rows, fmt, columns=["article", "outlet", "who", "cue", "direct", "text"], widths={"text": 70, "article": 16})
