@@ -288,3 +288,43 @@ def test_quotes_command_filters_by_speaker(corpus_db):
     assert len(res.stdout.strip().splitlines()) == 4
     res = runner.invoke(app, ["quotes", "--db", str(corpus_db), "--format", "yaml"])
     assert res.exit_code == 2
+
+
+# -- page labels left in the text (issue 17) ----------------------------------------------------------------------
+
+LABELLED_PAGE = """Velmora floods: Thousands flee
+
+IMAGE SOURCE, GETTY IMAGES
+
+Image caption, "We lost everything," says farmer Edda Lund
+
+VIDEO
+
+"The water came in the middle of the night," a teacher from Ossaly said.
+
+MEDIA CAPTION: Residents describe the night the river rose
+
+A SIMPLE GUIDE: "How floods are forecast"
+
+Related Topics: Velmora, Floods
+
+"We expect cases of cholera within days," said Jonas Albrecht of Open Hands.
+
+VIDEO: "The river is still rising"
+"""
+
+
+def test_page_labels_never_speak(nlp) -> None:
+    """A page's labels ("MEDIA CAPTION:", "A SIMPLE GUIDE:", "VIDEO:") stand where a speaker would when an
+    extractor keeps them; they are no source, while the people quoted around them still are."""
+    an = analyse(nlp, LABELLED_PAGE)
+    speakers = {q.speaker_text for q in an.quotes if q.speaker_text}
+    assert not speakers & {"MEDIA CAPTION", "A SIMPLE GUIDE", "VIDEO", "Related Topics", "IMAGE SOURCE"}, speakers
+    assert {"Edda Lund", "Jonas Albrecht"} <= {speaker_name(an, q) for q in an.quotes}
+
+
+def test_a_transcript_in_capitals_still_speaks(nlp) -> None:
+    text = ("HOST: Welcome back to the programme.\n\nMARCHETTI: Thank you for having me.\n\n"
+            "HOST: Will the harbour reopen this week?\n\nMARCHETTI: Not before the inspectors finish.")
+    an = analyse(nlp, text)
+    assert {q.speaker_text for q in an.quotes} >= {"MARCHETTI"}

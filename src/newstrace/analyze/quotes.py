@@ -30,7 +30,7 @@ from newstrace.analyze.datelines import doc_dateline
 from newstrace.analyze.lexicons import flag_lexicons, lexicon, words
 from newstrace.analyze.names import doc_text
 from newstrace.analyze.quotemarks import Marked, find_quotes, paragraphs
-from newstrace.analyze.speakers import Speaker, entity_index, phrase_of, resolve_speaker
+from newstrace.analyze.speakers import Speaker, entity_index, is_page_label, phrase_of, resolve_speaker
 from newstrace.model import Quote
 
 _CUE_POS = frozenset({VERB, NOUN, PROPN, ADJ})  # the parts of speech a reported-speech cue can be
@@ -128,11 +128,7 @@ class QuoteFinder:
         direct = list(self.direct_quotes(doc, marked, avoid, set()))
         found.extend(direct)
         found.extend(self.reported_speech(doc, direct, avoid, used))
-        dateline = doc_dateline(doc)
-        if dateline is not None:
-            # a dateline ("New Delhi: ...", "KABUL, Sept 4 -") says where the story was filed: its town never speaks
-            found = [f for f in found if f.speaker is None or f.speaker.start is None
-                     or not dateline.covers(f.speaker.start)]
+        found = [f for f in found if not self._no_speaker(doc, f.speaker)]
         found.sort(key=lambda f: (f.start, -f.end))
         self._inherit_from_hosts(found)
         quotes = []
@@ -153,6 +149,18 @@ class QuoteFinder:
                 block=f.block,
             ))
         return quotes
+
+    @staticmethod
+    def _no_speaker(doc: Doc, speaker: Speaker | None) -> bool:
+        """Whether a found speaker is a part of the page rather than a source: a word of the dateline ("New
+        Delhi: ...", "KABUL, Sept 4 -" say where the story was filed) or a page label ("MEDIA CAPTION: ...",
+        "A SIMPLE GUIDE", "VIDEO"); a quote it would introduce is no quote."""
+        if speaker is None or speaker.start is None or speaker.end is None:
+            return False
+        dateline = doc_dateline(doc)
+        if dateline is not None and dateline.covers(speaker.start):
+            return True
+        return is_page_label(doc, speaker.start, speaker.end)
 
     @staticmethod
     def _inherit_from_hosts(found: list[Found]) -> None:

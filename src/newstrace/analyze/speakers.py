@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from newstrace.analyze.lexicons import words
+from newstrace.analyze.names import doc_text
 from newstrace.analyze.pipeline import doc_value
 from newstrace.model import Entity
 
@@ -87,6 +88,31 @@ def entity_index(doc: Doc) -> EntityIndex:
         idx = EntityIndex(list(doc_value(doc, "nt_entities")))
         doc.user_data["nt_entity_index"] = idx
     return idx
+
+
+def is_page_label(doc: Doc, start: int, end: int) -> bool:
+    """Whether the phrase at ``[start, end)`` is a label the page prints over one of its parts (a caption, a
+    credit, a media box, a sidebar), which stands where a speaker would but never speaks.
+
+    - a label of ``data/quotes/labels.yaml`` ("MEDIA CAPTION", "VIDEO", "Related Topics"), or one before a comma
+      ("IMAGE SOURCE, GETTY IMAGES");
+    - a phrase set all in capitals with a function word in it ("A SIMPLE GUIDE", "MORE ON THIS STORY") that no
+      person or organisation is named by: a name in capitals ("WALLACE:" opening a transcript turn, "BANK OF
+      ENGLAND") is one the entity component found.
+    """
+    text = doc_text(doc)[start:end]
+    key = " ".join(text.casefold().split()).strip(" ,:;-\u2013\u2014")
+    labels = words("quotes/labels", "labels")
+    if key in labels or key.split(",")[0].strip() in labels:
+        return True
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 2 or not all(c.isupper() for c in letters):
+        return False
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) < 2 or not any(t.is_stop for t in span):
+        return False
+    ent = entity_index(doc).at(start, end)
+    return ent is None or ent.type not in ("PERSON", "ORG")
 
 
 def is_outlet_name(name: str) -> bool:

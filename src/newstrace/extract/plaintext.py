@@ -34,6 +34,9 @@ SHORT_PENALTY = 6.0
 END_REASONS = frozenset({"comments", "related content"})
 # prose after a comments heading counts this much of its length (readers' comments are not the article)
 COMMENTS_WEIGHT = 0.3
+# the longest caption a caption label introduces, and the most words of a line in a box under a box heading
+CAPTION_MAX_CHARS = 250
+BOX_ITEM_MAX_WORDS = 20
 
 _BULLETS = re.compile(r"^[\s•·*\-–—»›>|#+~=]+")
 _TRAILING = re.compile(r"[\s:;.,!?…»›|\-–—]+$")
@@ -227,6 +230,27 @@ def initial_kind(line: Line, vocab: ChromeVocabulary) -> tuple[str, str | None]:
     return "short", None
 
 
+def mark_captions_and_boxes(lines: list[Line]) -> None:
+    """Mark the lines that belong to a media box or a sidebar box set inside the article as chrome.
+
+    - a caption label that ends in a comma or colon ("Image caption,", "MEDIA CAPTION,") introduces the caption
+      on the next line: that line is the caption, however much it reads like prose;
+    - a box heading ("A SIMPLE GUIDE", "Key facts") heads a list of short lines (links, facts) that runs until
+      the article's prose comes back.
+    """
+    for i, line in enumerate(lines):
+        if line.kind != "chrome":
+            continue
+        if line.reason == "caption" and line.text.rstrip().endswith((",", ":")):
+            if i + 1 < len(lines) and lines[i + 1].kind != "chrome" and lines[i + 1].chars <= CAPTION_MAX_CHARS:
+                lines[i + 1].kind, lines[i + 1].reason = "chrome", "caption"
+        elif line.reason == "box":
+            for item in lines[i + 1 :]:
+                if item.kind in {"good", "chrome"} or item.words > BOX_ITEM_MAX_WORDS:
+                    break
+                item.kind, item.reason = "chrome", "box"
+
+
 def body_block(lines: list[Line]) -> tuple[int, int] | None:
     """The densest run of prose: the index range [first, last] of lines with the highest summed score.
 
@@ -376,6 +400,8 @@ def classify(
         line.kind, line.reason = initial_kind(line, vocab)
         if line.kind != "chrome" and line.norm in known_chrome:
             line.kind, line.reason = "chrome", "repeated across corpus"
+
+    mark_captions_and_boxes(lines)
 
     # a prose line printed several times on a page is a banner or a teaser, not evidence of the body
     # (unless the page has no other prose: then the repeated text is all there is)
