@@ -131,3 +131,17 @@ def test_entity_types_are_the_ones_analysis_gives() -> None:
     from newstrace.commands.entities import ENTITY_TYPES
 
     assert set(ENTITY_TYPES) == ACTOR_LABELS
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_help_keeps_every_bracket_an_option_help_holds(command: str) -> None:
+    """rich reads "[read|write]" in a help text as markup and drops it: every option's help must print whole."""
+    import typer.main
+
+    cmd = typer.main.get_command(app).commands[command]
+    res = invoke(command, "--help")
+    squeezed = re.sub(r"[\s│╭╮╰╯─]+", "", res.stdout)
+    for param in cmd.params:
+        text = (getattr(param, "help", None) or "").replace("\\[", "[")
+        if "[" in text:
+            assert re.sub(r"\s+", "", text) in squeezed, (command, param.name, text)
