@@ -145,3 +145,14 @@ def test_help_keeps_every_bracket_an_option_help_holds(command: str) -> None:
         text = (getattr(param, "help", None) or "").replace("\\[", "[")
         if "[" in text:
             assert re.sub(r"\s+", "", text) in squeezed, (command, param.name, text)
+
+
+def test_events_show_their_source_and_sentence(corpus_db: Path) -> None:
+    """README: "PLOVER events with modality and their source"; --help: "with the sentence that says so"."""
+    import csv
+    import io
+
+    res = invoke("events", "--db", str(corpus_db), "--type", "CONSULT", "--country", "PAK", "-f", "csv")
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert rows and all(r["modality"] and r["source_kind"] and r["evidence"] for r in rows)

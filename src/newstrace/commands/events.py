@@ -88,6 +88,7 @@ def query_events(conn: sqlite3.Connection, *, type_: str | None = None, actor: s
         row["actor_label"] = row["actor_name"] or row["actor_text"]
         row["target_label"] = row["target_name"] or row["target_text"]
         row["article"] = row["article_id"][:8]
+        row["evidence"] = row["ev_text"]  # the sentence that says so, as the table and CSV name it
         rows.append(row)
     return rows
 
@@ -121,5 +122,5 @@ def events(
         store.close()
     emit(rows, fmt,
          columns=["day", "type", "mode", "modality", "actor_label", "trigger", "target_label", "place_name",
-                  "outlet"],
-         widths={"trigger": 24, "actor_label": 24, "target_label": 24})
+                  "outlet", "source_kind", "evidence"],
+         widths={"trigger": 24, "actor_label": 24, "target_label": 24, "evidence": 60})
