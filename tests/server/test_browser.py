@@ -230,6 +230,7 @@ def test_claims_page_filters_single_source_and_flags(corpus_url, page, shots, cl
     for cell in p.locator("#claims tr.claim-row td:nth-child(4)").all_inner_texts():
         assert name in cell
     # the verdict opens the story; an unknown flag is a message on the page, not a crash
+    p.goto(corpus_url + "/claims?single_source=true")
     p.locator("#claims tr.claim-row td a .verdict").first.click()
     p.wait_for_url("**/stories/**")
     p.goto(corpus_url + "/claims?flag=no-such-flag")
