@@ -76,3 +76,14 @@ def test_a_denial_by_the_reporting_outlet_itself_does_not_contest(tmp_path):
         ids = store_docs(store, docs)
         link_store(store, 0)
         assert _story_of(store, ids[7])["verdict"] == "single-source"
+
+
+def test_a_toll_is_the_dead_first_and_read_from_either_side():
+    from newstrace.link.claims import _toll, load_rules
+
+    rules = load_rules()
+    assert _toll("a bomb went off on tuesday, killing 12 people and wounding 19 others.", rules) == "toll:12"
+    assert _toll("bomb blast at the cattle market kills 12, police say", rules) == "toll:12"
+    assert _toll("at least 30 people were killed in the attack", rules) == "toll:30"
+    assert _toll("five people were injured when the roof fell", rules) == "hurt:5"
+    assert _toll("the market reopened on friday", rules) is None

@@ -67,8 +67,8 @@ def test_link_store_finds_republications_and_the_excerpt(tmp_path):
         summary = link_store(store, 0)
         links = _links(store)
         copy1, wire, copy2, visit_a, commentary = ids[0], ids[1], ids[2], ids[3], ids[6]
-        # the copy ingested before its wire original still points at the original (earlier publication)
-        assert links[(copy1, wire)]["kind"] == "syndicated" and links[(copy1, wire)]["direction_by"] == "published"
+        # the copy ingested before its wire original still points at the original: it says "provided by Tidewire"
+        assert links[(copy1, wire)]["kind"] == "syndicated" and links[(copy1, wire)]["direction_by"] == "credit"
         assert links[(copy2, wire)]["kind"] == "syndicated"
         assert links[(commentary, visit_a)]["kind"] == "excerpt"
         assert summary["reuse"] == {"syndicated": 3, "excerpt": 1}
@@ -125,3 +125,29 @@ def test_fast_signatures_equal_datasketch_minhash():
         j = min(i + 1, len(ivs) - 1)
         expected = minhash(sh[ivs[i][0]:min(ivs[j][1], len(sh))].tolist())
         assert (sig == expected).all()
+
+
+def test_direction_on_one_day_from_urls_bylines_and_datelines():
+    from newstrace.link.credits import dateline_agency, is_wire_byline
+    from newstrace.link.reuse import ArticleRef, origin_first
+
+    text = "KAMPALA, Dec 1 (Lakewire) - A ferry capsized near the islands on Monday, police said."
+    assert dateline_agency(text) == "Lakewire" and dateline_agency("Police said on Monday (Reuters) - no") is None
+    assert is_wire_byline("Wire Reports") and is_wire_byline("Staff and agencies") and is_wire_byline("CNA")
+    assert not is_wire_byline("Harriet Nankya") and not is_wire_byline(None)
+    origin = ArticleRef(2, "b", "2031-12-01", "lakewire.net", text, "Lakewire", "Brian Okello",
+                        "https://www.lakewire.net/ferry")
+    # the same day, no credit in the text: the republication's byline names the wire (or a desk)
+    copy = ArticleRef(1, "a", "2031-12-01", "bayview.com", text, "The Bayview", "Lakewire", "https://bayview.com/f")
+    assert origin_first(copy, origin) == (False, "byline") and origin_first(origin, copy) == (True, "byline")
+    desk = ArticleRef(1, "a", "2031-12-01", "bayview.com", text.replace("(Lakewire) ", ""), None, "Wire Reports",
+                      "https://bayview.com/f")
+    assert origin_first(desk, origin)[0] is False
+    # an AMP view of the outlet's own page is the copy, whatever its id
+    amp = ArticleRef(0, "0", "2031-12-01", "lakewire.net", text, "Lakewire", "Brian Okello",
+                     "https://www.lakewire.net/amp/ferry")
+    assert origin_first(amp, origin) == (False, "url")
+    # nothing tells: the smaller id, fixed whatever the order
+    twin = ArticleRef(3, "c", "2031-12-01", "other.org", text.replace("(Lakewire) ", ""), None, "Ann Moss",
+                      "https://other.org/f")
+    assert origin_first(origin, twin) == (True, "id") and origin_first(twin, origin) == (False, "id")

@@ -28,10 +28,14 @@ from newstrace.yamlio import read_yaml
 log = logging.getLogger(__name__)
 
 WORDS = re.compile(r"[\w'-]+")
-TOLL = re.compile(r"\b(\d[\d,]*|[a-z]+)\s+(?:\w+\s+){0,3}?(?:were\s+|was\s+|are\s+|have\s+been\s+)?"
-                  r"(killed|dead|died|wounded|injured|hurt)\b", re.I)
-TOLL_AFTER = re.compile(r"\b(killing|killed|wounding|wounded|injuring|injured)\s+(?:at\s+least\s+)?(\d[\d,]*|[a-z]+)\b",
-                        re.I)
+# a count before a word of death or injury: "12 people were killed", "three civilians dead", "at least 30 killed"
+# (a lookahead, so that every word is tried as the count: "at least 30 people were killed")
+TOLL = re.compile(r"\b(\d[\d,]*|[a-z]+)(?=\s+(?:\w+\s+){0,3}?(?:were\s+|was\s+|are\s+|have\s+been\s+|had\s+been\s+)?"
+                  r"(killed|dead|died|wounded|injured|hurt)\b)", re.I)
+# a word of death or injury before its count: "killing 12 people", "kills 12", "wounding 19 others"
+TOLL_AFTER = re.compile(r"\b(kill(?:s|ed|ing)?|wound(?:s|ed|ing)?|injur(?:es|ed|ing)?)\s+(?:at\s+least\s+)?"
+                        r"(\d[\d,]*|[a-z]+)\b", re.I)
+DEATH_WORDS = ("kill", "dead", "die")
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 PLACE_TARGET_EVENTS = frozenset({"ASSAULT", "COERCE", "MOBILIZE"})
 
@@ -109,7 +113,7 @@ def qualifiers(m: Mention, rules: ClaimRules | None = None) -> frozenset[str]:
     if m.type in rules.toll_types:
         toll = _toll(text, rules)
         if toll is not None:
-            out.add(f"toll:{toll}")
+            out.add(toll)
     return frozenset(out)
 
 
@@ -120,12 +124,21 @@ def _number(word: str, rules: ClaimRules) -> int | None:
     return rules.toll_words.get(w.casefold())
 
 
-def _toll(text: str, rules: ClaimRules) -> int | None:
-    """The largest death or injury count the sentence gives ("killed 12 people", "three civilians were killed")."""
-    found = [n for g in TOLL.finditer(text) if (n := _number(g.group(1), rules)) is not None]
-    found += [n for g in TOLL_AFTER.finditer(text) if (n := _number(g.group(2), rules)) is not None]
-    found = [n for n in found if n < 100_000]
-    return max(found) if found else None
+def _toll(text: str, rules: ClaimRules) -> str | None:
+    """The death toll the sentence gives ("killed 12 people", "three civilians were killed"), the largest when it
+    gives several; the injured count only where nobody is said to have died (tolls of the wounded vary more from
+    report to report, and "12 killed and 19 wounded" is a claim of 12 dead)."""
+    deaths: list[int] = []
+    hurt: list[int] = []
+    for count, word in [(g.group(1), g.group(2)) for g in TOLL.finditer(text)] + \
+            [(g.group(2), g.group(1)) for g in TOLL_AFTER.finditer(text)]:
+        n = _number(count, rules)
+        if n is None or n >= 100_000:
+            continue
+        (deaths if word.casefold().startswith(DEATH_WORDS) else hurt).append(n)
+    if deaths:
+        return f"toll:{max(deaths)}"
+    return f"hurt:{max(hurt)}" if hurt else None
 
 
 def claim_targets(m: Mention) -> frozenset[str]:
@@ -232,10 +245,12 @@ def label(key: ClaimKey, mentions: Sequence[Mention], rules: ClaimRules | None =
         text = re.sub(r"\s+(?:with|to|from|against|on|of|for)?\s*\{target\}", "", text)
     if place and "{where}" not in template and place != target:
         text += f" in {place}"
-    words = [q for q in sorted(key.qualifiers) if not q.startswith("toll:")]
-    tolls = [q.split(":", 1)[1] for q in key.qualifiers if q.startswith("toll:")]
+    words = [q for q in sorted(key.qualifiers) if ":" not in q]
+    counts = {q.split(":", 1)[0]: q.split(":", 1)[1] for q in key.qualifiers if ":" in q}
     if words:
         text += f" ({', '.join(words)})"
-    if tolls:
-        text += f", {tolls[0]} dead or hurt"
+    if "toll" in counts:
+        text += f", {counts['toll']} dead"
+    elif "hurt" in counts:
+        text += f", {counts['hurt']} hurt"
     return text

@@ -175,6 +175,11 @@ def rescore(mentions: Sequence[Mention], links: Iterable[Link], cfg: StoryConfig
         m, x = by_ref.get(k.a), by_ref.get(k.b)
         if m is None or x is None:
             continue
+        if m.date and x.date and abs((m.date - x.date).days) <= 1:
+            # reports dated a day apart at most: the dates already tell events of one kind apart, and the words
+            # every report of one event uses are what makes them one
+            out.append(k)
+            continue
         score = min(pair_score(m, x, cfg, idf), pair_score(x, m, cfg, idf))
         if score >= cfg.threshold:
             out.append(Link(k.a, k.b, round(score, 6)))

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from newstrace.link.reuse import ArticleRef, Passage, origin_first
+from newstrace.link.reuse import REF_COLUMNS, ArticleRef, Passage, article_ref, origin_first
 from newstrace.link.stories import word_weights
 
 SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)")
@@ -156,8 +156,7 @@ def _refs(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, ArticleRef]
     ids = sorted(ids)
     for i in range(0, len(ids), 400):
         chunk = ids[i : i + 400]
-        for r in conn.execute(f"SELECT a.seq, a.id, a.published, a.text, l.outlet_key, a.outlet FROM articles a"
-                              f" LEFT JOIN link_articles l ON l.article_seq=a.seq"
+        for r in conn.execute(f"SELECT {REF_COLUMNS} FROM articles a LEFT JOIN link_articles l ON l.article_seq=a.seq"
                               f" WHERE a.id IN ({','.join('?' * len(chunk))})", chunk):
-            out[r[1]] = ArticleRef(r[0], r[1], r[2], r[4], r[3], r[5])
+            out[r[1]] = article_ref(r)
     return out

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from itertools import islice
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash
@@ -340,10 +341,13 @@ def earlier(a_pub: str | None, a_seq: int, b_pub: str | None, b_seq: int) -> tup
 def origin_first(a: ArticleRef, b: ArticleRef) -> tuple[bool, str]:
     """Whether A is the origin of a pair sharing text, and what decided it.
 
-    An explicit credit first (the copy says "A reported"), then the publication dates, then the article ids: the
-    last is arbitrary but fixed, so the same two articles get the same direction in any ingest order.
+    An explicit credit first (the copy says "A reported"), then the publication dates; then, on the same day, the
+    signs of a republication: an alternate rendering of the page (an AMP or print URL) and a byline or dateline
+    that names the other outlet, a wire or a desk ("By GlobeWire", "KAMPALA (GlobeWire) -", "Wire Reports"); then
+    the article ids: the last is arbitrary but fixed, so the same two articles get the same direction in any
+    ingest order.
     """
-    from newstrace.link.credits import credits
+    from newstrace.link.credits import alternate_rendering, credits, republished
 
     b_credits_a = credits(b.text, a.outlet, a.outlet_key)
     a_credits_b = credits(a.text, b.outlet, b.outlet_key)
@@ -352,6 +356,13 @@ def origin_first(a: ArticleRef, b: ArticleRef) -> tuple[bool, str]:
     first, how = earlier(a.published, 0, b.published, 0)
     if how == "published":
         return first, how
+    a_alt, b_alt = alternate_rendering(a.url), alternate_rendering(b.url)
+    if a_alt != b_alt:
+        return b_alt, "url"
+    a_rep = republished(a.byline, a.text, (b.outlet, b.outlet_key))
+    b_rep = republished(b.byline, b.text, (a.outlet, a.outlet_key))
+    if a_rep != b_rep:
+        return b_rep, "byline"
     return a.id < b.id, "id"
 
 
@@ -374,6 +385,16 @@ class ArticleRef:
     outlet_key: str | None
     text: str
     outlet: str | None = None
+    byline: str | None = None
+    url: str | None = None
+
+
+REF_COLUMNS = "a.seq, a.id, a.published, a.text, l.outlet_key, a.outlet, a.byline, a.url"
+
+
+def article_ref(r: Sequence[Any]) -> ArticleRef:
+    """An ``ArticleRef`` from a row of ``REF_COLUMNS``."""
+    return ArticleRef(r[0], r[1], r[2], r[4], r[3], r[5], r[6], r[7])
 
 
 def _fetch(conn: sqlite3.Connection, seqs: Sequence[int]) -> dict[int, ArticleRef]:
@@ -381,10 +402,10 @@ def _fetch(conn: sqlite3.Connection, seqs: Sequence[int]) -> dict[int, ArticleRe
     seqs = list(seqs)
     for i in range(0, len(seqs), 500):
         chunk = seqs[i : i + 500]
-        q = (f"SELECT a.seq, a.id, a.published, a.text, l.outlet_key, a.outlet FROM articles a LEFT JOIN"
-             f" link_articles l ON l.article_seq=a.seq WHERE a.seq IN ({','.join('?' * len(chunk))})")
+        q = (f"SELECT {REF_COLUMNS} FROM articles a LEFT JOIN link_articles l ON l.article_seq=a.seq"
+             f" WHERE a.seq IN ({','.join('?' * len(chunk))})")
         for r in conn.execute(q, chunk):
-            out[r[0]] = ArticleRef(r[0], r[1], r[2], r[4], r[3], r[5])
+            out[r[0]] = article_ref(r)
     return out
 
 

@@ -81,7 +81,9 @@ CREATE TABLE IF NOT EXISTS paraphrase_checked (
 
 -- Reuse links gain two kinds: rewrite (the same report reworded, sentence by sentence) and shared-origin (two
 -- texts quoting the same third source), and direction_by gains credit (the copy credits its origin: "X reported")
--- and id (no date tells: the smaller article id is taken as the origin, so the answer does not hang on ingest order).
+-- url (an AMP or print view is the copy), byline (a byline or dateline naming the other outlet, a wire or a desk marks
+-- the copy) and id (nothing tells: the smaller article id is taken as the origin, so the answer does not hang on
+-- ingest order).
 CREATE TABLE reuse_links_new (
     copy_id            TEXT NOT NULL,
     origin_id          TEXT NOT NULL,
