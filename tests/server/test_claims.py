@@ -120,5 +120,9 @@ def test_claims_page_is_linked_and_filters(corpus_url, client):
     assert 'data-verdict="corroborated"' not in page.text
     bad = client.get(f"{corpus_url}/claims", params={"flag": "<b>dubious</b>"}, headers=HTML)
     assert bad.status_code == 422 and 'id="claims-error"' in bad.text and "<b>" not in bad.text
+    story = next(r["story"] for r in claims(client, corpus_url) if r["story"])
+    one = client.get(f"{corpus_url}/claims", params={"story": story}, headers=HTML).text
+    assert f'<input type="hidden" name="story" value="{story}">' in one  # the form keeps the story filter
+    assert f'href="/stories/{story}"' in one
     over = client.get(f"{corpus_url}/claims", params={"offset": 10**23}, headers=HTML)
     assert over.status_code == 422 and over.headers["content-type"].startswith("text/html")
