@@ -252,3 +252,17 @@ def test_articles_are_listed_in_the_clis_order(corpus_url, corpus_db, client):
     assert res.exit_code == 0, res.output
     api = client.get(f"{corpus_url}/api/articles", params={"limit": 200}).json()["items"]
     assert [a["id"] for a in api] == [a["id"] for a in json.loads(res.stdout)]
+
+
+def test_search_keeps_the_listings_filters(corpus_url, client):
+    every = client.get(f"{corpus_url}/api/articles", params={"q": "Taliban", "limit": 200}).json()["items"]
+    outlets = {a["outlet"] for a in every}
+    assert len(outlets) >= 2
+    outlet = sorted(outlets)[0]
+    one = client.get(f"{corpus_url}/api/articles", params={"q": "Taliban", "outlet": outlet}).json()["items"]
+    assert one and {a["outlet"] for a in one} == {outlet}
+    day = sorted(a["published"][:10] for a in every if a["published"])[-1]
+    late = client.get(f"{corpus_url}/api/search", params={"q": "Taliban", "since": day}).json()["items"]
+    assert late and all(a["published"][:10] >= day for a in late) and len(late) < len(every)
+    bad = client.get(f"{corpus_url}/api/search", params={"q": "Taliban", "since": "last week"})
+    assert bad.status_code == 422 and "since" in error_of(bad)["message"]

@@ -61,7 +61,8 @@ def list_articles(request: Request, limit: int = LimitQ, offset: int = OffsetQ,
                   syntax: str | None = P.choice_q(("words", "fts5"), "How to read q:")) -> dict[str, Any]:
     limit, offset = clamp(limit, offset)
     if q:
-        return search(request, q=q, limit=limit, offset=offset, syntax=syntax)
+        return search(request, q=q, limit=limit, offset=offset, syntax=syntax, outlet=outlet, since=since,
+                      until=until)
     return page(reader(request).articles(limit=limit, offset=offset, outlet=outlet, since=since, until=until),
                 limit, offset)
 
@@ -83,12 +84,16 @@ def get_article(request: Request, ref: str) -> dict[str, Any]:
 @router.get("/search", summary="Full-text search over titles and text")
 def search(request: Request, q: str = Query(..., min_length=1, max_length=P.MAX_TEXT, description=SEARCH_HELP),
            limit: int = LimitQ, offset: int = OffsetQ,
-           syntax: str | None = P.choice_q(("words", "fts5"), "How to read q:")) -> dict[str, Any]:
+           syntax: str | None = P.choice_q(("words", "fts5"), "How to read q:"),
+           outlet: str | None = P.text_q("Only this outlet."),
+           since: str | None = P.date_q("Published on or after"),
+           until: str | None = P.date_q("Published on or before")) -> dict[str, Any]:
     """Articles matching q, best first, with a snippet whose hits sit in [brackets]. Plain text never fails; a
     raw FTS5 query (syntax=fts5) that SQLite rejects is answered 400 with the reason."""
     limit, offset = clamp(limit, offset)
     try:
-        items = reader(request).search(q, limit=limit, offset=offset, raw=syntax == "fts5")
+        items = reader(request).search(q, limit=limit, offset=offset, raw=syntax == "fts5", outlet=outlet,
+                                       since=since, until=until)
     except BadQuery as exc:
         raise HTTPException(400, str(exc)) from None
     for it in items:

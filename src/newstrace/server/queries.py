@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from newstrace.link.claims import stored_claims
 from newstrace.model import Analysis, Article
 from newstrace.server.claimlist import ClaimFilter, claim_rows
 from newstrace.store.sqlite import (ARTICLE_ORDER_BY, SearchSyntaxError, Store, analysis_from_row,
@@ -144,14 +145,17 @@ class Reader:
         return out
 
     # -- search ----------------------------------------------------------------------------------------------
-    def search(self, q: str, *, limit: int, offset: int, raw: bool = False) -> list[dict[str, Any]]:
+    def search(self, q: str, *, limit: int, offset: int, raw: bool = False,
+               **filters: str | None) -> list[dict[str, Any]]:
         """Articles matching what a user typed, best first, each with a snippet whose hits sit between markers.
 
         The text is words and "phrases" (``Store.search``, the CLI's ``articles --search`` reads it the same way),
         so it never fails; ``raw`` takes FTS5 syntax instead and raises ``BadQuery`` when SQLite rejects it.
+        ``filters``: outlet, since, until (``Store.search``).
         """
         try:
-            rows = self.store.search(q, limit=limit, offset=offset, raw=raw, marks=(MARK_OPEN, MARK_CLOSE))
+            rows = self.store.search(q, limit=limit, offset=offset, raw=raw, marks=(MARK_OPEN, MARK_CLOSE),
+                                     **filters)
         except SearchSyntaxError as exc:
             raise BadQuery(str(exc)) from None
         return [dict(r) for r in rows]
@@ -345,7 +349,8 @@ class Reader:
         return [story_row(r) for r in self.conn.execute(sql, [*args, limit, offset])]
 
     def story(self, story_id: str) -> dict[str, Any] | None:
-        """One story: its record, the reports in time order, who copied whom, and the claims grouped in it."""
+        """One story: its record, the reports in time order, who copied whom, its claims (each with its verdict, why,
+        and who asserts, denies, copies or only relays it) and the coded events it holds."""
         if not self.has_table("stories"):
             return None
         row = self.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
@@ -363,7 +368,9 @@ class Reader:
         story["copies"] = self.reuse_among(ids)
         story["labels"] = {r["article_id"]: r.get("outlet") or (r.get("title") or r["article_id"])[:40]
                            for r in reports}
-        story["claims"] = self._story_claims(story_id)
+        # the claims with their own verdicts (link stage), and the coded events the story holds
+        story["claims"] = stored_claims(self.conn, story_id)
+        story["events"] = self._story_claims(story_id)
         return story
 
     def _story_claims(self, story_id: str) -> list[dict[str, Any]]:

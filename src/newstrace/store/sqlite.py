@@ -305,8 +305,10 @@ class Store:
         return self._fts_rows(sql, [*args, limit, offset], raw)
 
     def search(self, query: str, *, limit: int = 50, offset: int = 0, raw: bool = False,
-               marks: tuple[str, str] = ("[", "]")) -> list[sqlite3.Row]:
-        """Articles matching what a user typed (see ``fts_match``), best match first.
+               marks: tuple[str, str] = ("[", "]"), outlet: str | None = None, since: str | None = None,
+               until: str | None = None) -> list[sqlite3.Row]:
+        """Articles matching what a user typed (see ``fts_match``), best match first, optionally of one outlet and
+        published within ``since``..``until`` (dates, as ``list_articles`` takes them).
 
         Each row has id, outlet, title, published, url, a ``snippet`` of the text whose hits sit between ``marks``,
         and the bm25 ``score`` (lower is better). A query with no word in it matches nothing.
@@ -314,6 +316,16 @@ class Store:
         match = fts_match(query, raw=raw)
         if not match:
             return []
+        where, args = ["articles_fts MATCH ?"], [match]
+        if outlet:
+            where.append("a.outlet = ?")
+            args.append(outlet)
+        if since:
+            where.append("a.published >= ?")
+            args.append(since)
+        if until:
+            where.append("a.published <= ?")
+            args.append(until + "\uffff")
         open_, close = (m.replace("'", "''") for m in marks)
         sql = (
             "SELECT a.id, a.outlet, a.title, a.published, a.url,"
@@ -321,9 +333,9 @@ class Store:
             " articles_fts.rank AS score"
             " FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid"
             # FTS5's rank column (bm25) sorts inside the index, several times faster than ORDER BY bm25()
-            " WHERE articles_fts MATCH ? ORDER BY articles_fts.rank LIMIT ? OFFSET ?"
+            " WHERE " + " AND ".join(where) + " ORDER BY articles_fts.rank LIMIT ? OFFSET ?"
         )
-        return self._fts_rows(sql, [match, limit, offset], raw)
+        return self._fts_rows(sql, [*args, limit, offset], raw)
 
     def _fts_rows(self, sql: str, args: list[Any], raw: bool) -> list[sqlite3.Row]:
         """Run a full-text query; a raw query SQLite rejects becomes ``SearchSyntaxError``.
