@@ -1,0 +1,207 @@
+"""newstrace on Spark: analysis throughput against ``ingest --workers 2``, and the link step's cost as the corpus
+grows, in the same run.
+
+    python benchmarks/spark.py ../shared/data/corpora/voa/voa_stories.jsonl [--docs 1000] [--link-sizes 250,500,1000]
+
+The VOA stories are repeated until ``--docs`` documents, each repeat made a new article by a numbered headline
+(as ``benchmarks/throughput.py`` does), and written as one JSONL dump, which Spark reads in line ranges. Timed:
+
+* ``newstrace ingest --workers 2 --no-link`` into a fresh store (collect, extract, analyze, SQLite; the helper's
+  start-up included, as for a user);
+* ``newstrace spark --no-link`` on ``local[1]`` and on ``local[2]`` (a fresh SparkSession each: JVM start, the
+  Python workers' model load, the ledger, ordering and the Parquet tables all in the timing; the JVM start-up is
+  given apart);
+* the link step on the first 250, 500, 1000 ... articles of the ``local[2]`` run's records: on Spark (keys,
+  components, per-bin ``link_store``; seconds, shuffle bytes written, components and the largest one) and on one
+  machine (``link_store`` over a file store holding the same articles).
+
+Per-executor memory: the peak resident memory of the Spark Python workers (one per core in local mode; each
+holds a spaCy pipeline) and of the JVM, sampled from /proc every 0.2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write_corpus(src: Path, n: int, dest: Path) -> int:
+    """``n`` JSONL lines from the stories of ``src``, repeats made distinct by a numbered headline; returns n."""
+    base = [json.loads(line) for line in src.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with dest.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            rec = dict(base[i % len(base)])
+            if i >= len(base):
+                rec["title"] = f"{rec.get('title') or 'Report'} (repeat {i // len(base)})"
+                rec["id"] = f"{rec.get('id')}-{i}"
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return n
+
+
+class MemoryWatch:
+    """Peak RSS (MiB) of the Spark Python workers (each and all together) and of the JVM, from /proc."""
+
+    def __init__(self) -> None:
+        self.worker_peak = self.workers_total_peak = self.jvm_peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _rss(pid: str) -> float:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return 0.0
+
+    def _sample(self) -> None:
+        total = 0.0
+        for pid in (p for p in os.listdir("/proc") if p.isdigit()):
+            try:
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if b"pyspark.daemon" in cmd or b"pyspark/daemon" in cmd or b"pyspark.worker" in cmd:
+                rss = self._rss(pid)
+                total += rss
+                self.worker_peak = max(self.worker_peak, rss)
+            elif b"org.apache.spark" in cmd and b"java" in cmd:
+                self.jvm_peak = max(self.jvm_peak, self._rss(pid))
+        self.workers_total_peak = max(self.workers_total_peak, total)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._sample()
+            time.sleep(0.2)
+
+    def __enter__(self) -> MemoryWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def shuffle_bytes(spark: Any) -> int:
+    """Shuffle bytes written by all stages of the application so far (Spark's REST API)."""
+    url = spark.sparkContext.uiWebUrl
+    app = spark.sparkContext.applicationId
+    if not url:
+        return 0
+    with urllib.request.urlopen(f"{url}/api/v1/applications/{app}/stages", timeout=30) as resp:
+        stages = json.load(resp)
+    return sum(s.get("shuffleWriteBytes", 0) for s in stages)
+
+
+def time_ingest(corpus: Path, workers: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "newstrace", "ingest", str(corpus), "--db", f"{tmp}/b.db",
+                               "--workers", str(workers), "--no-link"], capture_output=True, text=True)
+        secs = time.perf_counter() - t0
+    return {"seconds": round(secs, 2), "rc": proc.returncode, "tail": proc.stderr.strip().splitlines()[-1:]}
+
+
+def time_spark(corpus: Path, out: Path, master: str, split_bytes: int) -> dict[str, Any]:
+    from newstrace.spark.job import run
+    from newstrace.spark.session import get_session
+
+    t0 = time.perf_counter()
+    with MemoryWatch() as mem:
+        spark = get_session(master, app=f"bench-{master}")
+        spark.sparkContext.setLogLevel("ERROR")
+        started = time.perf_counter() - t0
+        stats = run([str(corpus)], out, spark=spark, link=False, split_bytes=split_bytes, keep_work=True)
+        secs = time.perf_counter() - t0
+        spark.stop()
+    return {"seconds": round(secs, 2), "session_start_s": round(started, 2), "steps": stats.seconds,
+            "articles": stats.articles, "failed": stats.failed, "worker_peak_mib": round(mem.worker_peak),
+            "workers_total_peak_mib": round(mem.workers_total_peak), "jvm_peak_mib": round(mem.jvm_peak)}
+
+
+def time_links(work: Path, sizes: list[int], master: str, tmp: Path) -> list[dict[str, Any]]:
+    """The link step on the first n records of a run, on Spark and with one ``link_store``."""
+    from pyspark.sql import functions as F
+
+    from newstrace.link import link_store
+    from newstrace.spark.linking import insert_records, link_records
+    from newstrace.spark.session import get_session
+    from newstrace.store.sqlite import Store
+
+    spark = get_session(master, app="bench-link")
+    spark.sparkContext.setLogLevel("ERROR")
+    parts = spark.sparkContext.defaultParallelism
+    records = spark.read.parquet(str(work / "records"))
+    out = []
+    for n in sizes:
+        subset = records.where(F.col("seq") <= n)
+        before = shuffle_bytes(spark)
+        t0 = time.perf_counter()
+        summary = link_records(spark, subset, tmp / f"w{n}", tmp / f"o{n}", parts)
+        secs = time.perf_counter() - t0
+        shuffled = shuffle_bytes(spark) - before
+        rows = subset.select("seq", "article_id", "row").collect()
+        db = tmp / f"single{n}.db"
+        with Store(db) as store:
+            insert_records(store, [r.asDict() for r in rows])
+            t1 = time.perf_counter()
+            link_store(store, 0)
+            single = time.perf_counter() - t1
+        out.append({"articles": summary["articles"], "spark_s": round(secs, 2), "shuffle_mib": round(shuffled / 2**20, 2),
+                    "components": summary["components"], "largest_component": summary["largest_component"],
+                    "bins": summary["bins"], "single_machine_s": round(single, 2)})
+        print(json.dumps(out[-1]), flush=True)
+    spark.stop()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("--docs", type=int, default=1000)
+    ap.add_argument("--link-sizes", default="250,500,1000")
+    ap.add_argument("--split-bytes", type=int, default=256 * 1024, help="JSONL line range per Spark task")
+    ap.add_argument("--skip", default="", help="comma-separated runs to leave out: ingest,local1,local2,link")
+    args = ap.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
+    tmp = Path(tempfile.mkdtemp(prefix="nt-spark-bench-"))
+    try:
+        corpus = tmp / "voa.jsonl"
+        n = write_corpus(args.corpus, args.docs, corpus)
+        result: dict[str, Any] = {"docs": n, "cores": os.cpu_count()}
+        if "ingest" not in skip:
+            result["ingest_workers2"] = time_ingest(corpus, 2)
+            print(json.dumps({"ingest --workers 2": result["ingest_workers2"]}), flush=True)
+        for master, key in (("local[1]", "local1"), ("local[2]", "local2")):
+            if key in skip:
+                continue
+            result[key] = time_spark(corpus, tmp / key, master, args.split_bytes)
+            print(json.dumps({master: result[key]}), flush=True)
+        if "link" not in skip and (tmp / "local2" / "_work").exists():
+            sizes = [int(s) for s in args.link_sizes.split(",") if s]
+            result["link"] = time_links(tmp / "local2" / "_work", sizes, "local[2]", tmp)
+        for key in ("ingest_workers2", "local1", "local2"):
+            if key in result:
+                result[key]["docs_per_s"] = round(n / result[key]["seconds"], 2)
+        print(json.dumps(result, indent=2))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
