@@ -88,3 +88,16 @@ def test_commands_on_a_store_never_linked(tmp_path):
     assert res.exit_code == 0 and json.loads(res.stdout) == []
     res = runner.invoke(app, ["link", "--db", db])
     assert res.exit_code == 0 and json.loads(res.stdout)["articles"] == 0
+
+
+def test_story_explains_each_claim(tmp_path):
+    db, ids = _db(tmp_path)
+    sid = json.loads(runner.invoke(app, ["stories", "--db", db, "-f", "json", "--entity", "Valdis"]).stdout)[0]["id"]
+    rec = json.loads(runner.invoke(app, ["story", sid, "--db", db, "-f", "json"]).stdout)
+    central = [c for c in rec["claims"] if c["central"]]
+    assert len(central) == 1 and central[0]["verdict"] == rec["verdict"] == "corroborated"
+    roles = {(r["article"], r["role"]) for r in central[0]["reports"]}
+    # three outlets assert the visit; the commentary's pasted sentence repeats the first report's words
+    assert {(ids[3], "asserts"), (ids[4], "asserts"), (ids[5], "asserts"), (ids[6], "copy")} <= roles
+    text = runner.invoke(app, ["story", sid, "--db", db], env={"COLUMNS": "120"}).stdout
+    assert "claims" in text and "repeats another's words" in text and "one claim:" in text

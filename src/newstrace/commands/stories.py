@@ -13,6 +13,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from newstrace.link.claims import stored_claims
 from newstrace.cli import DbOpt, FormatOpt, LimitOpt, app, not_found, open_store
 from newstrace.model import VERDICTS
 from newstrace.output import Format, emit, err, out
@@ -109,6 +110,31 @@ def stories(
                                 "verdict"], widths={"actors": 40})
 
 
+VERDICT_COLOURS = {"corroborated": "green", "single-source": "yellow", "unverified": "yellow", "contested": "red"}
+ROLE_WORDS = {"asserts": "asserts it", "denies": "denies it", "second-hand": "reports it on another's word",
+              "copy": "repeats another's words", "opinion": "states it in an opinion piece (the author's voice)"}
+
+
+def _print_claims(claims: list[dict[str, Any]]) -> None:
+    """Each claim of a story: its verdict and why, who stands behind it and in what role, why it is one claim."""
+    if not claims:
+        return
+    out.print("\n[bold]claims[/bold] [dim](the story's verdict is its central claim's)[/dim]")
+    for c in claims:
+        colour = VERDICT_COLOURS.get(c["verdict"], "white")
+        tags = "".join(t for t, on in ((" [bold]central[/bold]", c["central"]), (" [red]exclusive[/red]", c["exclusive"]))
+                       if on)
+        out.print(f"  [{colour}]{c['verdict']}[/{colour}] {c['label']}{tags}  "
+                  f"[dim]({c['independent_outlets']} independent outlet(s))[/dim]")
+        out.print(f"    [dim]why: {c['why']}[/dim]")
+        out.print(f"    [dim]one claim: {c['same_claim_because']}[/dim]")
+        for r in c["reports"]:
+            copied = f" from {r['copied_from'][:10]}" if r["copied_from"] else ""
+            source = f" on {r['source_kind']}" + (f" ({r['source_text']})" if r.get("source_text") else "")
+            out.print(f"    - {r['voice'] or r['outlet'] or '?'} {ROLE_WORDS.get(r['role'], r['role'])}{copied}"
+                      f"{source if r['role'] != 'copy' else ''}  [dim]{r['article'][:10]}[/dim]")
+
+
 @app.command()
 def story(
     story_id: Annotated[str, typer.Argument(help="A story id (or a unique prefix).")],
@@ -144,6 +170,7 @@ def story(
         r["title"], r["url"] = titles.get(r["article"], (None, None))
         r["evidence"] = evidence.get(r["article"], [])
     rec["copies"] = graph
+    rec["claims"] = stored_claims(conn, rec["id"])
     if fmt is Format.json:
         sys.stdout.write(json.dumps(rec, ensure_ascii=False, indent=2) + "\n")
         return
@@ -155,6 +182,7 @@ def story(
     colour = {"corroborated": "green", "single-source": "yellow", "contested": "red"}.get(rec["verdict"], "white")
     out.print(f"verdict: [{colour}]{rec['verdict']}[/{colour}]  independent outlets: {rec['independent_outlets']}"
               f"  reports: {len(rec['reports'])}  first seen: {rec['first_seen'] or '?'}")
+    _print_claims(rec["claims"])
     out.print("\n[bold]timeline[/bold]")
     for r in rec["reports"]:
         copied = f"  [dim]copied from {r['copied_from'][:10]}[/dim]" if r["copied_from"] else ""

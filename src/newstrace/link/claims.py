@@ -11,6 +11,8 @@ a more general one ("did not meet anyone" denies the secret meeting; "did not me
 from __future__ import annotations
 
 import hashlib
+import json
+import sqlite3
 import logging
 import re
 from collections import Counter
@@ -254,3 +256,49 @@ def label(key: ClaimKey, mentions: Sequence[Mention], rules: ClaimRules | None =
     elif "hurt" in counts:
         text += f", {counts['hurt']} hurt"
     return text
+
+
+# -- reading them back ----------------------------------------------------------------------------------------------
+
+ROLE_ORDER = {"asserts": 0, "denies": 1, "second-hand": 2, "copy": 3, "opinion": 4}
+
+
+def same_claim_reason(row: dict) -> str:
+    """Why the reports of a stored claim count as one claim, in words: what each of them states."""
+    parts = [f"each states {row['type']}" + (f"/{row['mode']}" if row.get("mode") else "")]
+    if row.get("target"):
+        parts.append(f"with {row['target']}")
+    quals = [q for q in json.loads(row.get("qualifiers") or "[]")]
+    if quals:
+        parts.append("and " + ", ".join(q.replace(":", " ") for q in quals))
+    elif row.get("place"):
+        parts.append(f"around {row['place']}")
+    return " ".join(parts) + "; a report of a more specific claim supports it, never the reverse"
+
+
+def stored_claims(conn: sqlite3.Connection, story_id: str) -> list[dict]:
+    """The claims of one story as stored by the link stage, central first, each with its reports (who asserts it,
+    denies it, reports it second-hand, copies it or states it in an opinion piece) and why they are one claim."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name='claims'").fetchone() is None:
+        return []
+    conn_rows = conn.execute("SELECT * FROM claims WHERE story_id=? ORDER BY central DESC, independent_outlets DESC,"
+                             " reports DESC, id", (story_id,)).fetchall()
+    out = []
+    for r in conn_rows:
+        claim = {k: r[k] for k in r.keys()}
+        claim["qualifiers"] = json.loads(claim.get("qualifiers") or "[]")
+        claim["central"] = bool(claim["central"])
+        claim["exclusive"] = bool(claim["exclusive"])
+        claim["same_claim_because"] = same_claim_reason({**claim, "qualifiers": json.dumps(claim["qualifiers"])})
+        reports = [dict(x) for x in conn.execute(
+            "SELECT c.article_id AS article, c.event_id AS event, c.role, c.voice_id, c.voice, c.copied_from,"
+            " c.source_kind, v.source_text, v.ev_text AS text, a.outlet, a.published FROM claim_reports c"
+            " LEFT JOIN events v ON v.article_id=c.article_id AND v.id=c.event_id"
+            " LEFT JOIN articles a ON a.id=c.article_id WHERE c.claim_id=?", (r["id"],))]
+        reports.sort(key=lambda x: (ROLE_ORDER.get(x["role"], 9), x["published"] or "9999", x["article"], x["event"]))
+        # events coded from one sentence of one article are one report of the claim
+        seen: set[tuple] = set()
+        claim["reports"] = [x for x in reports if (k := (x["article"], x["role"], x["text"])) not in seen
+                            and not seen.add(k)]
+        out.append(claim)
+    return out
