@@ -21,7 +21,7 @@ import typer._click as click
 from typer.core import TyperCommand, TyperGroup
 
 from newstrace.model import record
-from newstrace.output import Format, emit, err, out
+from newstrace.output import Format, emit, err, escape, out, print_error
 from newstrace.settings import get_settings
 
 class Command(TyperCommand):
@@ -106,7 +106,7 @@ EXIT_NOT_FOUND = 1
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     """Print ``message`` as an error on stderr and return the exit to raise (a usage error unless told)."""
-    err.print(f"[red]error:[/red] {message}")
+    print_error(message)
     return typer.Exit(code)
 
 
@@ -161,7 +161,7 @@ def analyze(
         art = extract_one(raw, as_is=as_is)
         if isinstance(art, Failure):
             failed += 1
-            err.print(f"[red]failed[/red] {art.uri}: {art.reason} ({art.stage})")
+            err.print(f"[red]failed[/red] {escape(f'{art.uri}: {art.reason} ({art.stage})')}")
             continue
         an = analyze_article(art, nlp)
         if as_json:
@@ -213,9 +213,9 @@ def ingest(
         _run_link(store, stats.first_seq)
     elapsed = time.perf_counter() - started
     err.print(f"{stats.seen} documents in {elapsed:.1f}s: {stats.stored} new articles, {stats.skipped} already "
-              f"stored, {stats.duplicates} duplicate texts, {stats.failed} failed -> {db}")
+              f"stored, {stats.duplicates} duplicate texts, {stats.failed} failed -> {escape(db)}")
     for reason, n in sorted(stats.reasons.items(), key=lambda kv: -kv[1]):
-        err.print(f"  [red]{n}[/red] failed: {reason}")
+        err.print(f"  [red]{n}[/red] failed: {escape(reason)}")
     store.close()
     if stats.failed:
         raise typer.Exit(EXIT_PARTIAL)
@@ -229,7 +229,7 @@ def _run_link(store, first_seq: int | None) -> None:  # noqa: ANN001
         return
     summary = link_store(store, since_seq=(first_seq or 1) - 1)
     if summary:
-        err.print(f"linked: {summary}")
+        err.print(f"linked: {escape(str(summary))}")
 
 
 @app.command()
@@ -272,7 +272,7 @@ def show(
         print_report(out, art, an)
         if art.removed:
             out.print(f"[dim]removed as site chrome: {len(art.removed)} lines "
-                      f"({', '.join(sorted({r.reason for r in art.removed}))})[/dim]")
+                      f"({escape(', '.join(sorted({r.reason for r in art.removed})))})[/dim]")
 
 
 @app.command()

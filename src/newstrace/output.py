@@ -16,6 +16,7 @@ from enum import Enum
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -23,6 +24,14 @@ from newstrace.model import to_dict
 
 out = Console(soft_wrap=False)
 err = Console(stderr=True)
+
+__all__ = ["Format", "emit", "err", "escape", "out", "print_error", "print_indented", "show_date"]
+
+
+def print_error(message: str) -> None:
+    """``error: message`` on stderr, the message as plain text: a name, a path or a value a user typed may hold
+    "[...]", which rich would read as markup (and an unmatched "[/x]" would crash the command)."""
+    err.print(Text.assemble(("error:", "red"), " ", message))
 
 
 class Format(str, Enum):
@@ -113,12 +122,12 @@ def table_width(cells: list[list[str]], cols: Sequence[str], widths: Mapping[str
 def print_table(console: Console, cells: list[list[str]], cols: Sequence[str], *, title: str | None,
                 widths: Mapping[str, int]) -> None:
     """The records as a bordered table: ids and codes whole, free text wrapping within its ``widths`` cap."""
-    table = Table(title=title, show_lines=False, header_style="bold")
+    table = Table(title=Text(title) if title else None, show_lines=False, header_style="bold")
     for c in cols:
         table.add_column(_label(c), max_width=widths.get(c), overflow="fold", no_wrap=_keeps_whole(c),
                          min_width=None)
     for row in cells:
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))  # stored text, not markup
     console.print(table)
 
 

@@ -33,6 +33,11 @@ def _table(title: str) -> Table:
                  collapse_padding=True)
 
 
+def _row(table: Table, *cells: str) -> None:
+    """Add a row of plain text: what an article says is never read as rich markup ("[to Afghanistan]")."""
+    table.add_row(*(Text(cell) for cell in cells))
+
+
 def header(console: Console, art: Article) -> None:
     """The article's panel: id, where it came from, outlet, byline, date, tags, and how much text there is."""
     meta = Table.grid(padding=(0, 2))
@@ -41,7 +46,7 @@ def header(console: Console, art: Article) -> None:
     for label, value in (("id", art.id), ("url", art.url or art.uri), ("outlet", art.outlet), ("byline", art.byline),
                          ("published", show_date(art.published)), ("tags", ", ".join(art.tags))):
         if value:
-            meta.add_row(label, str(value))
+            meta.add_row(label, Text(str(value)))
     body_paras = [p for p in art.paragraphs if p[0] >= int(art.meta.get("body_start", 0) or 0)]
     meta.add_row("text", f"{len(art.text):,} chars in {len(body_paras)} paragraphs; {len(art.removed)} lines removed")
     console.print(Panel(meta, title=Text(art.title or "(untitled)", style="bold"), title_align="left"))
@@ -58,7 +63,7 @@ def entities(console: Console, an: Analysis) -> None:
     t.add_column("mentions", justify="right", no_wrap=True)
     t.add_column("aliases", overflow="fold")
     for e in sorted(an.entities, key=lambda e: -len(e.mentions)):
-        t.add_row(e.name, e.type, e.country or "", e.sector or "", str(len(e.mentions)), ", ".join(e.aliases))
+        _row(t, e.name, e.type, e.country or "", e.sector or "", str(len(e.mentions)), ", ".join(e.aliases))
     console.print()
     console.print(t)
 
@@ -78,8 +83,8 @@ def places(console: Console, an: Analysis) -> None:
         t.add_column(col, no_wrap=True)
     t.add_column("mentions", justify="right", no_wrap=True)
     for p in an.places:
-        t.add_row(p.name, p.feature or "", p.country or "", p.admin1 or "", _point(p.lat, p.lon),
-                  str(p.geonameid or ""), str(len(p.mentions)))
+        _row(t, p.name, p.feature or "", p.country or "", p.admin1 or "", _point(p.lat, p.lon),
+             str(p.geonameid or ""), str(len(p.mentions)))
     console.print()
     console.print(t)
 
@@ -172,7 +177,7 @@ def flags(console: Console, an: Analysis) -> None:
     t.add_column("kind", no_wrap=True)
     t.add_column("text", overflow="fold")
     for f in an.flags:
-        t.add_row(f.kind, f.text)
+        _row(t, f.kind, f.text)
     console.print()
     console.print(t)
 

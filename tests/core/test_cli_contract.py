@@ -156,3 +156,28 @@ def test_events_show_their_source_and_sentence(corpus_db: Path) -> None:
     assert res.exit_code == 0, res.output
     rows = list(csv.DictReader(io.StringIO(res.stdout)))
     assert rows and all(r["modality"] and r["source_kind"] and r["evidence"] for r in rows)
+
+
+MARKUP = "[/x] [bold]Kabul[/bold] [link=y]"  # rich markup, an unmatched closing tag included
+
+
+def test_text_that_looks_like_markup_is_printed_as_it_is(corpus_db: Path, tmp_path: Path) -> None:
+    """Names, titles, paths and values a user typed are printed as text: rich markup in them is neither applied
+    nor a crash (an unmatched "[/x]" raised MarkupError)."""
+    db = tmp_path / "[red]store[link=y].db"  # a file name cannot hold the "/" of a closing tag
+    shutil.copy(corpus_db, db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE articles SET title = ? WHERE seq = (SELECT min(seq) FROM articles)", (MARKUP,))
+        conn.execute("UPDATE canonical_entities SET name = ? WHERE id = (SELECT id FROM canonical_entities"
+                     " ORDER BY articles DESC LIMIT 1)", (MARKUP,))
+        first = conn.execute("SELECT id FROM articles ORDER BY seq LIMIT 1").fetchone()[0]
+    for command in (["show", MARKUP], ["entity", MARKUP + "nobody"], ["story", MARKUP], ["events", "--type", MARKUP],
+                    ["articles", "--since", MARKUP], ["entities", "--type", MARKUP]):
+        res = invoke(*command, "--db", str(db))
+        assert res.exit_code in (1, 2) and MARKUP in " ".join(res.stderr.split()), (command, res.output)
+    for command in (["articles"], ["report"], ["status"], ["sources"], ["show", first], ["entity", MARKUP],
+                    ["entities"]):
+        res = invoke(*command, "--db", str(db))
+        assert res.exit_code == 0, (command, res.output)
+    assert MARKUP in " ".join(invoke("entity", MARKUP, "--db", str(db)).stdout.split())
+    assert "[red]store[link=y].db" in "".join(invoke("status", "--db", str(db)).stdout.split())

@@ -28,7 +28,9 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 TEXT = st.text(st.characters(exclude_characters="\x00", exclude_categories=("Cs",)), max_size=40)
 # text shaped like what people type into filters, with the characters that break naive SQL, LIKE and FTS5
 TYPED = st.one_of(TEXT, st.sampled_from(['"', "'", "%", "_", "*", "Kabul*", '"Kabul', "NEAR(a b)", "a OR", "AND",
-                                         "-x", "--", "()", "^", "col:Kabul", "\\", "Awan", "ISI", "s", ""]))
+                                         "-x", "--", "()", "^", "col:Kabul", "\\", "Awan", "ISI", "s", "",
+                                         # rich markup: printed back in an error or a table, never parsed
+                                         "[/x]", "[bold]", "[red]Kabul[/red]", "[", "]", "[link=x]"]))
 NUMBER = st.one_of(st.integers(min_value=-10, max_value=200), st.integers(), st.sampled_from(["0", "-1", "abc", "1e3",
                                                                                           "", " 5"]))
 DAY = st.one_of(st.dates().map(str), st.sampled_from(["2026", "2026-09", "2026-09-05", "last week", "05/09/2026",

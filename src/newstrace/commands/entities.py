@@ -15,7 +15,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from newstrace.cli import DbOpt, FormatOpt, LimitOpt, _fail, app, not_found, open_store
-from newstrace.output import Format, emit, err, out
+from newstrace.output import Format, emit, err, escape, out
 
 NOT_LINKED = "this store has no cross-article entities yet (run `newstrace ingest` or `newstrace link`)"
 # the entity types analysis gives (newstrace.analyze.entities.ACTOR_LABELS, not imported here: it loads spaCy)
@@ -85,7 +85,7 @@ def entities(
             " a.outlet, a.published FROM canonical_members m LEFT JOIN articles a ON a.id=m.article_id"
             " WHERE m.canonical=? ORDER BY m.article_seq, m.entity_id LIMIT ?", (c["id"], limit)).fetchall()
         if fmt is Format.table:
-            err.print(f"[bold]{c['id']}[/bold] {c['name']} ({c['type']}, {c['country'] or '-'}, "
+            err.print(f"[bold]{c['id']}[/bold] {escape(c['name'])} ({c['type']}, {c['country'] or '-'}, "
                       f"{c['sector'] or '-'}): founded by the first row (rule 'new'); each later row joined by "
                       f"its rule on the name it matched")
         emit([dict(r) for r in members], fmt,
@@ -131,12 +131,12 @@ def entity(
         c["others"] = [r["id"] for r in rows[1:]]
         emit([c], fmt, columns=["id", "name", "type", "country", "sector", "title", "aliases", "articles"])
         return
-    out.print(f"[bold]{c['name']}[/bold]  [dim]{c['id']}[/dim]")
-    out.print(f"type {c['type'] or '-'} · country {c['country'] or '-'} · sector {c['sector'] or '-'}"
-              f" · title {c['title'] or '-'} · {c['articles']} articles, {c['mentions']} mentions")
+    out.print(f"[bold]{escape(c['name'])}[/bold]  [dim]{c['id']}[/dim]")
+    out.print(escape(f"type {c['type'] or '-'} · country {c['country'] or '-'} · sector {c['sector'] or '-'}"
+                     f" · title {c['title'] or '-'} · {c['articles']} articles, {c['mentions']} mentions"))
     if c["aliases"]:
-        out.print("aliases: " + ", ".join(c["aliases"]))
+        out.print(escape("aliases: " + ", ".join(c["aliases"])))
     emit(arts, Format.table, columns=["article", "published", "outlet", "as_written", "title"],
          widths={"title": 50, "article": 16})
     if len(rows) > 1:
-        err.print("other matches: " + ", ".join(f"{r['name']} ({r['id']})" for r in rows[1:6]))
+        err.print(escape("other matches: " + ", ".join(f"{r['name']} ({r['id']})" for r in rows[1:6])))

@@ -16,7 +16,7 @@ import typer
 from newstrace.analyze.event_lexicon import PLOVER_TYPES
 from newstrace.cli import DbOpt, FormatOpt, LimitOpt, app, open_store
 from newstrace.model import MODALITIES
-from newstrace.output import Format, emit, err
+from newstrace.output import Format, emit, print_error
 
 EXIT_USAGE = 2
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -39,7 +39,7 @@ LEFT JOIN places p ON p.article_id = v.article_id AND p.id = v.place
 
 
 def _usage(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}")
+    print_error(message)
     return typer.Exit(EXIT_USAGE)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from newstrace.cli import DbOpt, app, open_store
-from newstrace.output import err
+from newstrace.output import err, escape, print_error
 
 
 class ExportFormatName(str, Enum):
@@ -42,20 +42,20 @@ def export_command(
 
     spec = FORMATS[fmt.value]
     if spec.target == "dir" and (not out_path or out_path == "-"):
-        err.print(f"[red]error:[/red] --format {fmt.value} writes one file per table: give a directory with --out")
+        print_error(f"--format {fmt.value} writes one file per table: give a directory with --out")
         raise typer.Exit(2)
     try:
         flt = ExportFilter.make(since=since, entity=entity, type=event_type, verdict=verdict)
     except FilterError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        print_error(str(exc))
         raise typer.Exit(2) from exc
     store = open_store(db, readonly=True)
     try:
         options = {"header": header} if fmt.value == "gdelt" else {}
         stats = export(store, fmt.value, out_path, flt, **options)
     except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        print_error(str(exc))
         raise typer.Exit(2) from exc
     finally:
         store.close()
-    err.print(f"exported {stats.summary()} -> {', '.join(stats.files) if spec.target == 'file' else out_path}")
+    err.print(escape(f"exported {stats.summary()} -> {', '.join(stats.files) if spec.target == 'file' else out_path}"))

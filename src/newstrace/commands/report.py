@@ -1,7 +1,9 @@
 """``newstrace report``: the overview a user reads after an ingest (``make demo`` ends with it).
 
-What the store holds, the articles, the most-reported actors, the events by type and by who asserts them, and —
-once the link stage has run — the stories with their independent-outlet counts and verdicts.
+It leads with the claims an analyst must check (once the link stage has run): exclusive claims, contested ones and
+the central claims of stories that rest on one voice, each with the source it rests on and its sentence. Then what
+the store holds: the articles, the most-reported actors, the events by type and by who asserts them, and the
+stories with their independent-outlet counts and verdicts.
 """
 
 from __future__ import annotations
@@ -9,9 +11,10 @@ from __future__ import annotations
 import sqlite3
 
 from rich.panel import Panel
+from rich.text import Text
 
 from newstrace.cli import DbOpt, app, open_store
-from newstrace.output import Format, emit, out
+from newstrace.output import Format, emit, escape, out
 
 
 def _has_table(conn: sqlite3.Connection, name: str) -> bool:
@@ -32,7 +35,9 @@ def report(db: DbOpt = "newstrace.db") -> None:
         f"{counts['articles']} articles from {counts['documents']} documents ({counts['failed']} failed); "
         f"{counts['entities']} actor mentions grouped, {counts['places']} places, {counts['events']} events, "
         f"{counts['quotes']} quotes, {counts['flags']} flags",
-        title=f"newstrace store {db}", title_align="left"))
+        title=Text(f"newstrace store {db}"), title_align="left"))
+    if _has_table(conn, "claims"):
+        _claims_to_check(conn)
     emit(_rows(conn, "SELECT substr(id,1,8) AS id, substr(published,1,10) AS published, outlet, title,"
                      " (SELECT count(*) FROM events v WHERE v.article_id=a.id) AS events FROM articles a"
                      " ORDER BY published, seq"),
@@ -52,8 +57,8 @@ def report(db: DbOpt = "newstrace.db") -> None:
     if _has_table(conn, "stories"):
         _stories(conn)
     if counts["failed"]:
-        out.print(f"[red]{counts['failed']} documents failed[/red]: see `newstrace errors --db {db}`")
-    out.print(f"\nBrowse it: [bold]newstrace serve --db {db}[/bold] then open http://127.0.0.1:8000/")
+        out.print(f"[red]{counts['failed']} documents failed[/red]: see `newstrace errors --db {escape(db)}`")
+    out.print(f"\nBrowse it: [bold]newstrace serve --db {escape(db)}[/bold] then open http://127.0.0.1:8000/")
 
 
 def _stories(conn: sqlite3.Connection) -> None:
@@ -65,3 +70,30 @@ def _stories(conn: sqlite3.Connection) -> None:
     order = "independent_outlets DESC" if "independent_outlets" in cols else "rowid"
     rows = _rows(conn, f"SELECT {', '.join(wanted)} FROM stories ORDER BY {order} LIMIT 20")
     emit(rows, Format.table, columns=wanted, title="Stories (copies count once)")
+
+
+CHECK_LIMIT = 10
+
+
+def _claims_to_check(conn: sqlite3.Connection) -> None:
+    """The claims no independent outlet confirms, exclusive ones first, then contested, then the central claims of
+    single-voice stories: each with the voice and source it rests on, and the sentence that states it."""
+    rows = _rows(conn, """
+        SELECT k.id, k.verdict, k.label, k.exclusive, k.central, k.independent_outlets,
+               (SELECT c.voice || ' (' || c.role || ', on ' || coalesce(c.source_kind, 'author')
+                       || coalesce(': ' || v.source_text, '') || ')'
+                  FROM claim_reports c LEFT JOIN events v ON v.article_id=c.article_id AND v.id=c.event_id
+                 WHERE c.claim_id=k.id ORDER BY c.role != 'asserts', c.role != 'opinion', c.article_id LIMIT 1)
+                 AS source,
+               (SELECT v.ev_text FROM claim_reports c JOIN events v ON v.article_id=c.article_id AND v.id=c.event_id
+                 WHERE c.claim_id=k.id ORDER BY c.role != 'asserts', c.role != 'opinion', c.article_id LIMIT 1)
+                 AS sentence
+          FROM claims k
+         WHERE k.verdict IN ('single-source', 'unverified', 'contested') AND (k.exclusive OR k.central)
+         ORDER BY k.exclusive DESC, k.verdict = 'contested' DESC, k.reports DESC, k.id LIMIT ?""", CHECK_LIMIT)
+    for r in rows:
+        r["claim"] = r["label"] + (" [exclusive]" if r["exclusive"] else "")
+        r["sentence"] = (r["sentence"] or "")[:160]
+    emit(rows, Format.table, columns=["verdict", "claim", "source", "sentence"],
+         title="Claims to check: exclusive, contested, or resting on one voice",
+         widths={"claim": 28, "source": 22, "sentence": 40})

@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 import typer
 
 from newstrace.cli import DbOpt, _fail, app
-from newstrace.output import err
+from newstrace.output import err, escape
 
 
 class LogLevel(str, Enum):
@@ -65,7 +65,7 @@ def serve(
     except (TokenConfigError, StoreError) as exc:
         raise _fail(str(exc)) from exc
     shown = f"[{host}]" if ":" in host else host
-    err.print(f"newstrace: serving {db} at http://{shown}:{port}/ "
+    err.print(f"newstrace: serving {escape(db)} at http://{escape(shown)}:{port}/ "
               f"({len(tokens)} token{'s' if len(tokens) != 1 else ''} configured"
               f"{', reads open on loopback' if application.state.access.open_reads else ''})")
     uvicorn.run(application, host=host, port=port, log_level=log_level.value, proxy_headers=False,

@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 import typer
 
 from newstrace.cli import DbOpt, FormatOpt, LimitOpt, app, open_store
-from newstrace.output import Format, emit, err
+from newstrace.output import Format, emit, print_error
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
@@ -45,7 +45,7 @@ def watch(
     try:
         specs = load_sources(sources_file)
     except SourcesError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        print_error(str(exc))
         raise typer.Exit(EXIT_USAGE) from exc
     settings = get_settings()
     changes = {}
