@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-import typer._click as click
+import typer._click as click  # typer 0.29 ships its own click (pinned in pyproject.toml)
 from typer.core import TyperCommand, TyperGroup
 
 from newstrace.model import record
 from newstrace.output import Format, emit, err, escape, out, print_error
 from newstrace.settings import get_settings
+
 
 class Command(TyperCommand):
     """A typer command whose --help reads like a manual: ``--json``, ``--db PATH``, ``--port INTEGER``.
