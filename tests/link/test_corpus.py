@@ -110,3 +110,17 @@ def test_distractors_join_no_story_of_the_others(db):
         aid = _aid(db, needle)
         for s in _stories_of(db, aid):
             assert s["reports"] == 1, (needle, s["id"])
+
+
+def test_the_report_leads_with_the_claims_to_check(corpus_db):
+    from typer.testing import CliRunner
+
+    from newstrace.cli import app
+
+    res = CliRunner().invoke(app, ["report", "--db", str(corpus_db)], env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    text = res.stdout
+    assert text.index("Claims to check") < text.index("Articles")
+    first = text[text.index("Claims to check"):].splitlines()[1:4]
+    # the op-ed's exclusive claim comes first, as the author's own, confirmed by nobody
+    assert "single-source" in first[0] and "Al Qaeda" in " ".join(first) and "opinion piece" in " ".join(first)

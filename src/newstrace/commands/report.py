@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
@@ -77,23 +78,31 @@ CHECK_LIMIT = 10
 
 def _claims_to_check(conn: sqlite3.Connection) -> None:
     """The claims no independent outlet confirms, exclusive ones first, then contested, then the central claims of
-    single-voice stories: each with the voice and source it rests on, and the sentence that states it."""
+    single-voice stories: each on a line with its verdict, then the voice and source it rests on, then the sentence
+    that states it (laid out for 80 columns)."""
     rows = _rows(conn, """
-        SELECT k.id, k.verdict, k.label, k.exclusive, k.central, k.independent_outlets,
-               (SELECT c.voice || ' (' || c.role || ', on ' || coalesce(c.source_kind, 'author')
-                       || coalesce(': ' || v.source_text, '') || ')'
-                  FROM claim_reports c LEFT JOIN events v ON v.article_id=c.article_id AND v.id=c.event_id
-                 WHERE c.claim_id=k.id ORDER BY c.role != 'asserts', c.role != 'opinion', c.article_id LIMIT 1)
-                 AS source,
-               (SELECT v.ev_text FROM claim_reports c JOIN events v ON v.article_id=c.article_id AND v.id=c.event_id
-                 WHERE c.claim_id=k.id ORDER BY c.role != 'asserts', c.role != 'opinion', c.article_id LIMIT 1)
-                 AS sentence
+        SELECT k.verdict, k.label, k.exclusive, c.voice, c.role, coalesce(c.source_kind, 'author') AS source_kind,
+               v.source_text, v.ev_text AS sentence, a.outlet
           FROM claims k
+          JOIN claim_reports c ON c.rowid = (SELECT c2.rowid FROM claim_reports c2 WHERE c2.claim_id = k.id
+                                              ORDER BY c2.role != 'asserts', c2.role != 'opinion', c2.article_id
+                                              LIMIT 1)
+          LEFT JOIN events v ON v.article_id = c.article_id AND v.id = c.event_id
+          LEFT JOIN articles a ON a.id = c.article_id
          WHERE k.verdict IN ('single-source', 'unverified', 'contested') AND (k.exclusive OR k.central)
          ORDER BY k.exclusive DESC, k.verdict = 'contested' DESC, k.reports DESC, k.id LIMIT ?""", CHECK_LIMIT)
+    if not rows:
+        return
+    out.print("[bold]Claims to check[/bold] [dim](exclusive, contested, or resting on one voice)[/dim]")
+    colours = {"contested": "red", "unverified": "yellow", "single-source": "yellow"}
     for r in rows:
-        r["claim"] = r["label"] + (" [exclusive]" if r["exclusive"] else "")
-        r["sentence"] = (r["sentence"] or "")[:160]
-    emit(rows, Format.table, columns=["verdict", "claim", "source", "sentence"],
-         title="Claims to check: exclusive, contested, or resting on one voice",
-         widths={"claim": 28, "source": 22, "sentence": 40})
+        colour = colours.get(r["verdict"], "white")
+        tag = " [red]\\[exclusive][/red]" if r["exclusive"] else ""
+        out.print(f"[{colour}]{r['verdict']}[/{colour}]  {escape(r['label'])}{tag}")
+        voice = (f"the author of an opinion piece in {r['outlet'] or '?'}" if (r["voice"] or "").startswith("author:")
+                 else r["voice"] or r["outlet"] or "?")
+        source = r["source_kind"] + (f": {r['source_text']}" if r["source_text"] else "")
+        out.print(f"  [dim]rests on {escape(voice)} ({r['role']}, source {escape(source)})[/dim]")
+        sentence = r["sentence"] or ""
+        out.print(f"  [italic]{escape(sentence[:157] + '...' if len(sentence) > 160 else sentence)}[/italic]")
+    out.print()
