@@ -154,8 +154,8 @@ def analyze(
     from newstrace.model import Failure
     from newstrace.report import print_report
 
-    if file != "-" and not Path(file).exists():
-        raise _fail(f"no such file: {file}")
+    if file != "-" and (not file.strip() or not Path(file).exists()):  # Path("") is the current folder
+        raise _fail(f"no such file: {file!r}")
     nlp = _load_nlp()
     records, failed = [], 0
     for raw in collect([file]):
@@ -191,8 +191,8 @@ def ingest(
     from newstrace.ingest import ingest as run_ingest
 
     for p in paths:
-        if p != "-" and "://" not in p and not any(ch in p for ch in "*?[") and not Path(p).exists():
-            raise _fail(f"no such file or folder: {p}")
+        if not p.strip() or (p != "-" and "://" not in p and not any(ch in p for ch in "*?[") and not Path(p).exists()):
+            raise _fail(f"no such file or folder: {p!r}")  # Path("") would be the current folder
     _load_nlp()  # this process analyses too, with or without helpers; a missing model fails here, before any work
     store = open_store(db)
     started = time.perf_counter()

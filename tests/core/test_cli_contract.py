@@ -181,3 +181,11 @@ def test_text_that_looks_like_markup_is_printed_as_it_is(corpus_db: Path, tmp_pa
         assert res.exit_code == 0, (command, res.output)
     assert MARKUP in " ".join(invoke("entity", MARKUP, "--db", str(db)).stdout.split())
     assert "[red]store[link=y].db" in "".join(invoke("status", "--db", str(db)).stdout.split())
+
+
+@pytest.mark.parametrize("command", [["analyze", ""], ["analyze", "  "], ["ingest", ""]])
+def test_an_empty_path_is_a_usage_error_not_the_current_folder(tmp_path: Path, command: list[str]) -> None:
+    """Path("") is ".": `analyze ""` read every file of the current folder, `ingest ""` stored them."""
+    res = invoke(*command, *(["--db", str(tmp_path / "x.db")] if command[0] == "ingest" else []))
+    assert res.exit_code == 2 and "no such file" in res.stderr, res.output
+    assert not (tmp_path / "x.db").exists()
