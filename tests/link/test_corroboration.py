@@ -87,3 +87,23 @@ def test_a_toll_is_the_dead_first_and_read_from_either_side():
     assert _toll("at least 30 people were killed in the attack", rules) == "toll:30"
     assert _toll("five people were injured when the roof fell", rules) == "hurt:5"
     assert _toll("the market reopened on friday", rules) is None
+
+
+def test_a_denial_contradicts_only_a_claim_about_its_parties():
+    from newstrace.link.corroboration import same_parties
+    from newstrace.link.stories import Mention
+
+    mediation = Mention("a", "v1", "CONSULT", "talk", actors=frozenset({"n:hamad saeed al naimi"}),
+                        tokens=frozenset({"hamad", "saeed", "naimi"}), place="g:1", modality="asserted")
+    # "Taliban officials denied meeting the American delegation": other parties, the same kind of event
+    other = Mention("b", "v2", "CONSULT", "talk", actors=frozenset({"n:taliban officials"}),
+                    targets=frozenset({"x:the american delegation"}), tokens=frozenset({"taliban"}), place="g:1",
+                    modality="negated")
+    assert not same_parties(other, [mediation])
+    # "Al-Naimi denied hosting any talks": the claim's own party
+    own = Mention("c", "v1", "CONSULT", "talk", actors=frozenset({"n:al naimi"}), tokens=frozenset({"naimi"}),
+                  modality="negated")
+    assert same_parties(own, [mediation])
+    # a denial that names nobody speaks of what happened at the place
+    nameless = Mention("d", "v1", "CONSULT", "talk", place="g:1", modality="negated")
+    assert same_parties(nameless, [mediation])

@@ -150,35 +150,42 @@ def _role(m: Mention, voice: str, genre: str | None) -> str:
     return "asserts"
 
 
-def _denials_elsewhere(conn: sqlite3.Connection, c: Claim, by_article: dict[str, list[Mention]],
-                       group_of: Any) -> None:
+def same_parties(n: Mention, backing: list[Mention]) -> bool:
+    """Whether a negated mention speaks of the parties of a claim's mentions: a named participant or a distinctive
+    name word in common, or (when it names nobody) the same place. "Taliban officials denied meeting the American
+    delegation" contradicts no claim about a Qatari minister's mediation, however close the two sentences stand."""
+    named = frozenset().union(*(named_keys(m.participants) for m in backing))
+    tokens = frozenset().union(*(m.tokens for m in backing))
+    if named_keys(n.participants) & named or n.tokens & tokens:
+        return True
+    places = {m.place for m in backing if m.place}
+    return not named_keys(n.participants) and bool(n.place and n.place in places)
+
+
+def _denials_elsewhere(c: Claim, negated: list[Mention], group_of: Any, voice_of: Any) -> None:
     """Denials of this claim that the story did not take in: a negated mention, in an article of the story, of the
-    same claim or a more general one that shares a named participant or the place with the claim's mentions.
+    same claim or a more general one that speaks of the claim's parties (``same_parties``).
 
     A denial often names its side differently ("the military's media wing" for the army): it stays in its own
-    story, yet it contradicts this claim when it negates the same event of the same people or place.
+    story, yet it contradicts this claim when it negates the same event of the same people or place. A denial
+    repeated in a copy counts with the words' origin.
     """
     if not c.mentions:
         return
     cfg = load_config()
     rules = load_rules()
-    named = frozenset().union(*(named_keys(m.participants) for m in c.mentions))
-    tokens = frozenset().union(*(m.tokens for m in c.mentions))
-    places = {m.place for m in c.mentions if m.place}
     known = {(r["article"], r["event"]) for r in c.reports}
-    for aid in sorted(by_article):
-        for n in load_mentions(conn, [aid], cfg):
-            if n.modality != "negated" or n.ref in known or not denies(claim_key(n, rules), c.key):
-                continue
-            if not (named_keys(n.participants) & named or (n.place and n.place in places) or n.tokens & tokens):
-                continue
-            if any(incompatible(n, m, cfg) for m in c.mentions[:5]):
-                continue
-            c.denying.add(group_of(aid))
-            c.reports.append({"article": aid, "event": n.event_id, "role": "denies", "voice_id": aid,
-                              "voice": group_of(aid), "copied_from": None, "source_kind": n.source_kind or "author",
-                              "start": n.ev_start, "end": n.ev_end})
-            known.add(n.ref)
+    for n in negated:
+        if n.ref in known or not denies(claim_key(n, rules), c.key) or not same_parties(n, c.mentions):
+            continue
+        if any(incompatible(n, m, cfg) for m in c.mentions[:5]):
+            continue
+        voice = voice_of(n)
+        c.denying.add(group_of(voice))
+        c.reports.append({"article": n.article_id, "event": n.event_id, "role": "denies", "voice_id": voice,
+                          "voice": group_of(voice), "copied_from": voice if voice != n.article_id else None,
+                          "source_kind": n.source_kind or "author", "start": n.ev_start, "end": n.ev_end})
+        known.add(n.ref)
 
 
 def _restated_denials(c: Claim) -> None:
@@ -270,12 +277,15 @@ def corroborate(conn: sqlite3.Connection, story_id: str, groups: OutletGroups,
     if not claims:  # a story of denials only: each denied claim stands as stated
         for m in sorted(members, key=lambda x: x.ref):
             claims.setdefault(keys[m.ref], Claim(keys[m.ref], []))
+    # the negated mentions of the story's articles, for denials the story did not take in (loaded once)
+    negated = [n for n in load_mentions(conn, sorted(by_article), load_config()) if n.modality == "negated"]
     for c in claims.values():
         anonymous = []
+        backing = [m for m in members if m.modality != "negated" and supports(keys[m.ref], c.key)]
         for m in sorted(members, key=lambda x: x.ref):
             k = keys[m.ref]
             asserted = m.modality != "negated" and supports(k, c.key)
-            denied = m.modality == "negated" and denies(k, c.key)
+            denied = m.modality == "negated" and denies(k, c.key) and (not backing or same_parties(m, backing))
             if not asserted and not denied:
                 continue
             voice = voices[m.ref]
@@ -293,7 +303,7 @@ def corroborate(conn: sqlite3.Connection, story_id: str, groups: OutletGroups,
                               "voice": grp, "copied_from": voice if voice != m.article_id else None,
                               "source_kind": m.source_kind or "author", "start": m.ev_start, "end": m.ev_end})
         c.anonymous_only = bool(anonymous) and all(anonymous)
-        _denials_elsewhere(conn, c, by_article, group_of)
+        _denials_elsewhere(c, negated, group_of, lambda n: graph.voice(n.article_id, n.ev_start, n.ev_end))
         _restated_denials(c)
     judged = [c for c in claims.values() if c.mentions or c.reports]
     judge(judged)
