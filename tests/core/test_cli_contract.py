@@ -189,3 +189,12 @@ def test_an_empty_path_is_a_usage_error_not_the_current_folder(tmp_path: Path, c
     res = invoke(*command, *(["--db", str(tmp_path / "x.db")] if command[0] == "ingest" else []))
     assert res.exit_code == 2 and "no such file" in res.stderr, res.output
     assert not (tmp_path / "x.db").exists()
+
+
+def test_export_to_a_place_it_cannot_write_is_a_usage_error(corpus_db: Path, tmp_path: Path) -> None:
+    """A folder where a file goes (or an empty --out, the current folder) crashed with IsADirectoryError."""
+    (tmp_path / "afolder").mkdir()
+    for args in (["-f", "jsonl", "-o", ""], ["-f", "jsonl", "-o", str(tmp_path / "afolder")],
+                 ["-f", "stix", "-o", str(tmp_path / "afolder")], ["-f", "csv", "-o", ""]):
+        res = invoke("export", *args, "--db", str(corpus_db))
+        assert res.exit_code == 2 and "error:" in res.stderr, (args, res.output)

@@ -41,8 +41,11 @@ def export_command(
     from newstrace.export import FORMATS, ExportFilter, FilterError, export
 
     spec = FORMATS[fmt.value]
-    if spec.target == "dir" and (not out_path or out_path == "-"):
+    if spec.target == "dir" and (not (out_path or "").strip() or out_path == "-"):
         print_error(f"--format {fmt.value} writes one file per table: give a directory with --out")
+        raise typer.Exit(2)
+    if out_path is not None and not out_path.strip():  # Path("") is the current folder, which no file can be
+        print_error("--out takes a file name (leave --out out, or give -, to write to stdout)")
         raise typer.Exit(2)
     try:
         flt = ExportFilter.make(since=since, entity=entity, type=event_type, verdict=verdict)
@@ -55,6 +58,9 @@ def export_command(
         stats = export(store, fmt.value, out_path, flt, **options)
     except ValueError as exc:
         print_error(str(exc))
+        raise typer.Exit(2) from exc
+    except OSError as exc:  # a folder where a file goes, a folder that does not exist, no permission
+        print_error(f"cannot write {out_path}: {exc.strerror or exc}")
         raise typer.Exit(2) from exc
     finally:
         store.close()
