@@ -246,7 +246,9 @@ def mark_captions_and_boxes(lines: list[Line]) -> None:
                 lines[i + 1].kind, lines[i + 1].reason = "chrome", "caption"
         elif line.reason == "box":
             for item in lines[i + 1 :]:
-                if item.kind in {"good", "chrome"} or item.words > BOX_ITEM_MAX_WORDS:
+                # a box lists links (headlines, questions), not sentences: a sentence ends it
+                if item.kind in {"good", "near", "chrome"} or item.words > BOX_ITEM_MAX_WORDS \
+                        or item.text.rstrip().endswith("."):
                     break
                 item.kind, item.reason = "chrome", "box"
 
