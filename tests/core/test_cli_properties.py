@@ -125,3 +125,17 @@ def test_lookups_of_anything_find_it_or_exit_1(corpus_db: Path, command: str, re
 def test_a_huge_limit_means_all(corpus_db: Path, command: str) -> None:
     res = run([command, "--db", str(corpus_db), "--format=json", f"--limit={2**70}"])
     assert res.exit_code == 0, res.output
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fmt=st.sampled_from(["jsonl", "stix", "graphml", "gexf"]), since=st.one_of(st.none(), DAY),
+       entity=st.one_of(st.none(), TYPED), types=st.one_of(st.none(), TYPED, st.sampled_from(["CONSULT,AGREE"])),
+       verdict=st.one_of(st.none(), TYPED, st.sampled_from(VERDICTS)))
+def test_export_filters_of_anything_give_a_documented_exit_code(corpus_db: Path, tmp_path: Path, fmt: str,
+                                                                 since, entity, types, verdict) -> None:  # noqa: ANN001
+    args = ["export", "--format", fmt, "--db", str(corpus_db), "--out", str(tmp_path / f"out.{fmt}")]
+    for opt, value in (("--since", since), ("--entity", entity), ("--type", types), ("--verdict", verdict)):
+        if value is not None:
+            args.append(f"{opt}={value}")
+    res = run(args)
+    assert res.exit_code in (0, 2), (args, res.output)
