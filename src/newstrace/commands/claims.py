@@ -12,7 +12,7 @@ import typer
 
 from newstrace.cli import DbOpt, FormatOpt, LimitOpt, app, open_store
 from newstrace.model import SOURCE_KINDS, VERDICTS
-from newstrace.output import Format, emit, err
+from newstrace.output import Format, emit, print_error
 
 EXIT_USAGE = 2
 SQLITE_MAX_INT = 2**63 - 1
@@ -54,7 +54,8 @@ def claims(
     try:
         rows = claim_rows(store.conn, f, limit=min(limit, SQLITE_MAX_INT), offset=offset)
     except InvalidFilter as exc:
-        err.print(f"[red]error:[/red] {OPTION.get(exc.param, '--' + exc.param.replace('_', '-'))} {exc.message}")
+        # printed as text: the flags listed come from the store and may hold "[...]"
+        print_error(f"{OPTION.get(exc.param, '--' + exc.param.replace('_', '-'))} {exc.message}")
         raise typer.Exit(EXIT_USAGE) from None
     finally:
         store.close()
