@@ -117,8 +117,17 @@ def not_found(message: str) -> typer.Exit:
 
 
 def open_store(db: str, *, readonly: bool = False):  # noqa: ANN201 - Store, imported lazily for a fast --help
-    """Open the store or exit 2 with the reason."""
+    """Open the store or exit 2 with the reason.
+
+    An empty name is refused before SQLite sees it: SQLite opens "" as a private temporary database, so an ingest
+    into it would report success and keep nothing.
+    """
     from newstrace.store.sqlite import Store, StoreError
+
+    if not db.strip():
+        raise _fail("--db takes a database file name (NEWSTRACE_DB is empty or --db was given an empty value)")
+    if Path(db).is_dir():
+        raise _fail(f"--db {db} is a folder: give a database file in it, such as {Path(db) / 'newstrace.db'}")
 
     try:
         return Store(db, readonly=readonly)

@@ -198,3 +198,12 @@ def test_export_to_a_place_it_cannot_write_is_a_usage_error(corpus_db: Path, tmp
                  ["-f", "stix", "-o", str(tmp_path / "afolder")], ["-f", "csv", "-o", ""]):
         res = invoke("export", *args, "--db", str(corpus_db))
         assert res.exit_code == 2 and "error:" in res.stderr, (args, res.output)
+
+
+def test_an_empty_or_folder_db_is_a_usage_error(tmp_path: Path) -> None:
+    """SQLite opens "" as a private temporary database: `ingest --db ""` reported success and kept nothing."""
+    page = Path(__file__).resolve().parents[2] / "examples" / "corpus" / "06-kestrelherald-geneva-election-rally.html"
+    for db in ("", " ", str(tmp_path)):
+        res = invoke("ingest", str(page), "--db", db, "--no-link")
+        assert res.exit_code == 2 and "--db" in res.stderr, (db, res.output)
+        assert invoke("articles", "--db", db).exit_code == 2
