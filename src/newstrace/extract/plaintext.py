@@ -247,7 +247,7 @@ def mark_captions_and_boxes(lines: list[Line]) -> None:
         elif line.reason == "box":
             for item in lines[i + 1 :]:
                 # a box lists links (headlines, questions), not sentences: a sentence ends it
-                if item.kind in {"good", "near", "chrome"} or item.words > BOX_ITEM_MAX_WORDS \
+                if item.kind in {"good", "chrome"} or item.words > BOX_ITEM_MAX_WORDS \
                         or item.text.rstrip().endswith("."):
                     break
                 item.kind, item.reason = "chrome", "box"
