@@ -151,3 +151,33 @@ def test_direction_on_one_day_from_urls_bylines_and_datelines():
     twin = ArticleRef(3, "c", "2031-12-01", "other.org", text.replace("(Lakewire) ", ""), None, "Ann Moss",
                       "https://other.org/f")
     assert origin_first(origin, twin) == (True, "id") and origin_first(twin, origin) == (False, "id")
+
+
+def test_a_rewrite_is_found_without_a_shared_story(tmp_path):
+    """Two reports of a flood (no political event is coded in either) are compared because their leads share rare
+    words; the reworded one is a rewrite of the other, and an unrelated report is not."""
+    from .link_builders import Doc
+
+    original = ("Floods cut off Vellmar valley villages\n\n"
+                "Floodwater from the swollen Orlan river cut off eleven villages in the Vellmar valley on Monday, forcing "
+                "about four thousand residents onto rooftops and school buildings, district officials said. Rescue "
+                "boats from Tessdorf reached the first villages by evening. The district engineer said the Orlan had "
+                "risen faster than at any time since the dykes were built, and warned that the eastern embankment "
+                "near Kaltmoor might not hold overnight.")
+    rewrite = ("Vellmar valley villages isolated by floods\n\n"
+               "Water from the overflowing Orlan river isolated eleven villages across the Vellmar valley on Monday, "
+               "driving roughly four thousand people onto roofs and into schools, according to district officials. "
+               "Boats sent from Tessdorf got to the first of the villages by nightfall. The district engineer said the "
+               "Orlan rose more quickly than at any point since its dykes were put up, and cautioned that the eastern "
+               "embankment close to Kaltmoor could give way during the night.")
+    other = ("Vellmar council approves new market hall\n\n"
+             "The Vellmar council voted on Monday to build a covered market hall beside the old bus station, ending a "
+             "debate that had run for three years. Traders from Tessdorf welcomed the plan.")
+    with Store(tmp_path / "t.db") as store:
+        ids = store_docs(store, [Doc(original, "https://orlanpost.example.com/floods", None, "2031-03-03"),
+                                 Doc(rewrite, "https://valleydaily.example.org/floods", None, "2031-03-03"),
+                                 Doc(other, "https://valleydaily.example.org/market", None, "2031-03-03")])
+        link_store(store, 0)
+        links = _links(store)
+        assert links[(ids[1], ids[0])]["kind"] == "rewrite"
+        assert not any(ids[2] in pair for pair in links)

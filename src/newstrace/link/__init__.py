@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 CACHE_KIB = 256 * 1024  # SQLite page cache while linking (KiB)
 DERIVED_TABLES = ("reuse_links", "reuse_passages", "reuse_signatures", "reuse_bands", "story_keys", "story_words",
                   "story_reports", "story_members", "stories", "link_articles", "mention_keys", "story_links",
-                  "claim_reports", "claims", "paraphrase_checked")
+                  "claim_reports", "claims", "paraphrase_checked", "lead_keys")
 
 
 def _resolve(store: Store, since_seq: int) -> Any:
@@ -145,7 +145,7 @@ def _link_store(store: Store, since_seq: int, *, batch: int) -> dict[str, Any]:
     verdicts: dict[str, int] = {}
     with store.transaction():
         written, gone = link_stories(conn, ids, cfg)
-        rewrites = link_rewrites(conn, ([m.article_id for m in ms] for _, ms in sorted(written.items())))
+        rewrites = link_rewrites(conn, ([m.article_id for m in ms] for _, ms in sorted(written.items())), ids)
         if rewrites:
             kinds["reworded"] = len(rewrites)
         touched = set(written)

@@ -12,8 +12,10 @@ their rarity (``stories.rarity``: names, numbers and rare words weigh most, so a
   a rewrite: two reports quoting the same third source; claims stated inside those quotes count once.
 
 Independent reports of one event share names and a sentence or two ("Awan arrived in Kabul on Saturday"); a
-rewrite shares the order and most of the sentences. Candidates are the pairs of articles that report one story (so
-the cost follows the stories, not all pairs); each pair is compared once (``paraphrase_checked``).
+rewrite shares the order and most of the sentences. Candidates are the pairs of articles that report one story, and
+the pairs whose leads share ``MIN_LEAD_KEYS`` of their rarest words (``lead_keys``: the names and rare words a
+rewrite keeps, so a rewrite of a report no event was coded in is found too); the cost follows the stories and the
+lead-word buckets, never all pairs, and each pair is compared once (``paraphrase_checked``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,13 @@ REWRITE_MIN = 0.5
 QUOTE_SHARE = 0.6
 MIN_CONTENT_WORDS = 4
 MAX_SENTENCES = 200  # a long article is compared on its first sentences: bounded cost per pair
+LEAD_CHARS = 700  # the lead: the headline and first sentences, where a rewrite keeps the original's names
+LEAD_WORDS = 8  # the rarest content words of a lead that key it
+MIN_RARITY = 4.5  # rarer than "government" (wordfreq): names, places, rare words
+MIN_LEAD_KEYS = 3  # lead keys two articles share to be compared
+LEAD_DAYS = 3  # leads compared within this many days of each other (or undated)
+LEAD_BUCKET_CAP = 200  # a key shared by more articles says nothing (a country's name in every report)
+MAX_STORY_PAIRS = 2000  # pairs of one story compared per run: bounded cost on a story of hundreds of reports
 
 
 @dataclass
@@ -110,14 +119,64 @@ def compare(a_text: str, b_text: str) -> Rewording | None:
     return None
 
 
-def link_rewrites(conn: sqlite3.Connection, stories: Iterable[Sequence[str]]) -> set[str]:
-    """Compare the articles of each story pairwise (each pair once) and store the rewrites and shared origins found
-    as reuse links with their aligned sentences as passages; returns the ids of the copies found."""
+def lead_keys(text: str | None) -> set[str]:
+    """The ``LEAD_WORDS`` rarest content words (stems) of a text's lead, of rarity ``MIN_RARITY`` or more."""
+    _, weights = word_weights((text or "")[:LEAD_CHARS])
+    rare = sorted((w for w, r in weights.items() if r >= MIN_RARITY), key=lambda w: (-weights[w], w))
+    return set(rare[:LEAD_WORDS])
+
+
+def lead_pairs(conn: sqlite3.Connection, new_ids: Sequence[str]) -> set[tuple[str, str]]:
+    """Index the leads of these (new) articles and return the pairs of articles whose leads share
+    ``MIN_LEAD_KEYS`` keys within ``LEAD_DAYS`` days (ids in order)."""
+    from newstrace.link.stories import to_date
+
+    rows: list[tuple[str, str, str | None]] = []
+    days: dict[str, str | None] = {}
+    keys_of: dict[str, list[str]] = {}
+    for i in range(0, len(new_ids), 400):
+        chunk = list(new_ids[i : i + 400])
+        for aid, text, published in conn.execute(f"SELECT id, substr(text, 1, {LEAD_CHARS}), published FROM articles"
+                                                 f" WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+            day = to_date(published)
+            days[aid] = day.isoformat() if day else None
+            keys_of[aid] = sorted(lead_keys(text))
+            rows += [(k, aid, days[aid]) for k in keys_of[aid]]
+    conn.executemany("INSERT OR IGNORE INTO lead_keys(key, article_id, day) VALUES (?,?,?)", rows)
+    shared: dict[tuple[str, str], int] = {}
+    for aid in sorted(days):
+        hits: dict[str, int] = {}
+        for key in keys_of[aid]:
+            bucket = conn.execute("SELECT article_id, day FROM lead_keys WHERE key=? LIMIT ?",
+                                  (key, LEAD_BUCKET_CAP + 1)).fetchall()
+            if len(bucket) > LEAD_BUCKET_CAP:
+                continue
+            for other, day in bucket:
+                if other != aid and _near(days[aid], day):
+                    hits[other] = hits.get(other, 0) + 1
+        for other, n in hits.items():
+            if n >= MIN_LEAD_KEYS:
+                shared[tuple(sorted((aid, other)))] = n  # type: ignore[index]
+    return set(shared)
+
+
+def _near(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return True
+    from datetime import date
+
+    return abs((date.fromisoformat(a) - date.fromisoformat(b)).days) <= LEAD_DAYS
+
+
+def link_rewrites(conn: sqlite3.Connection, stories: Iterable[Sequence[str]], new_ids: Sequence[str] = ()) -> set[str]:
+    """Compare the articles of each story pairwise, and the new articles with those whose leads share their rare
+    words (each pair once), and store the rewrites and shared origins found as reuse links with their aligned
+    sentences as passages; returns the ids of the copies found."""
     from newstrace.link.reuse import Alignment, ReuseLink, save_link
 
-    pairs: set[tuple[str, str]] = set()
+    pairs: set[tuple[str, str]] = lead_pairs(conn, new_ids) if new_ids else set()
     for ids in stories:
-        pairs.update((a, b) for a, b in combinations(sorted(set(ids)), 2))
+        pairs.update(list(combinations(sorted(set(ids)), 2))[:MAX_STORY_PAIRS])
     todo = sorted(p for p in pairs if not _checked(conn, p))
     if not todo:
         return set()
