@@ -116,18 +116,20 @@ def not_found(message: str) -> typer.Exit:
     return _fail(message, EXIT_NOT_FOUND)
 
 
-def open_store(db: str, *, readonly: bool = False):  # noqa: ANN201 - Store, imported lazily for a fast --help
-    """Open the store or exit 2 with the reason.
-
-    An empty name is refused before SQLite sees it: SQLite opens "" as a private temporary database, so an ingest
-    into it would report success and keep nothing.
-    """
-    from newstrace.store.sqlite import Store, StoreError
-
+def check_db_name(db: str) -> None:
+    """Exit 2 unless ``db`` can name a database file: not empty (SQLite opens "" as a private temporary database,
+    so an ingest into it would report success and keep nothing), not a folder."""
     if not db.strip():
         raise _fail("--db takes a database file name (NEWSTRACE_DB is empty or --db was given an empty value)")
     if Path(db).is_dir():
         raise _fail(f"--db {db} is a folder: give a database file in it, such as {Path(db) / 'newstrace.db'}")
+
+
+def open_store(db: str, *, readonly: bool = False):  # noqa: ANN201 - Store, imported lazily for a fast --help
+    """Open the store or exit 2 with the reason (``check_db_name`` first)."""
+    from newstrace.store.sqlite import Store, StoreError
+
+    check_db_name(db)
 
     try:
         return Store(db, readonly=readonly)

@@ -207,3 +207,4 @@ def test_an_empty_or_folder_db_is_a_usage_error(tmp_path: Path) -> None:
         res = invoke("ingest", str(page), "--db", db, "--no-link")
         assert res.exit_code == 2 and "--db" in res.stderr, (db, res.output)
         assert invoke("articles", "--db", db).exit_code == 2
+        assert invoke("serve", "--db", db, "--port", "0").exit_code == 2

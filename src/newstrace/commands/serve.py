@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from newstrace.cli import DbOpt, _fail, app
+from newstrace.cli import DbOpt, _fail, app, check_db_name
 from newstrace.output import err, escape
 
 
@@ -54,6 +54,7 @@ def serve(
     from newstrace.server.auth import TokenConfigError, load_token_file, make_token
     from newstrace.store.sqlite import StoreError
 
+    check_db_name(db)
     if not Path(db).exists():
         raise _fail(f"no database at {db}: build one with `newstrace ingest PATH --db {db}`")
     try:
