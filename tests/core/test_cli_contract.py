@@ -32,6 +32,8 @@ def invoke(*args: str):  # noqa: ANN201 - typer's Result
     ["entities", "--why", "Nobody Atall"],
     ["story", "snosuchstory"],
     ["story", ""],  # every story id starts with "": ambiguous, so not one story found
+    ["entity", ""],  # a blank name matched every entity as a substring, and showed the first
+    ["entities", "--why", " "],
 ])
 def test_not_found_exits_1_everywhere(corpus_db: Path, command: list[str]) -> None:
     res = invoke(*command, "--db", str(corpus_db))

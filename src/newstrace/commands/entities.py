@@ -35,9 +35,12 @@ def _row(r: sqlite3.Row) -> dict[str, Any]:
 
 
 def find_canonical(conn: sqlite3.Connection, ref: str) -> list[sqlite3.Row]:
-    """Canonical entities named by an id, a name, or an alias (by normalised key), best match first."""
+    """Canonical entities named by an id, a name, or an alias (by normalised key), best match first; none for a
+    blank name (as a substring, it would match every entity)."""
     from newstrace.analyze.names import name_key
 
+    if not ref.strip():
+        return []
     row = conn.execute("SELECT * FROM canonical_entities WHERE id=?", (ref,)).fetchone()
     if row:
         return [row]
