@@ -27,6 +27,7 @@ from newstrace.collect.feeds import Item, Listing
 from newstrace.collect.sources import SourceSpec
 from newstrace.collect.web import Fetcher, Response, host_of, normalise_url, page_document
 from newstrace.model import RawDocument
+from newstrace.reasons import describe
 from newstrace.settings import Settings, get_settings
 from newstrace.store.sqlite import Store
 
@@ -382,7 +383,7 @@ class Watcher:
             result: PollResult = fut.result()
         except Exception as exc:  # noqa: BLE001 - a bug on one source must not stop the watcher
             log.exception("poll of %s crashed", src["url"])
-            result = PollResult(error=f"poll error: {type(exc).__name__}: {exc}")
+            result = PollResult(error=f"poll error: {describe(exc)} while polling the source")
         new = self.state.record_poll(src, result, self.clock())
         self.stats.polls += 1
         self.stats.new_items += new
@@ -401,7 +402,7 @@ class Watcher:
         except Exception as exc:  # noqa: BLE001
             log.exception("fetch of %s crashed", row["url"])
             res = ItemResult(row["url"], RawDocument(row["url"], b"", "html", None, {},
-                                                     error=f"fetch error: {type(exc).__name__}: {exc}"), True)
+                                                     error=f"fetch error: {describe(exc)} while fetching"), True)
         self.stats.fetched += 1
         if res.doc.error and res.transient and row["attempts"] + 1 < self.max_attempts:
             delay = max(res.retry_after or 0.0, self.item_retry * 2 ** row["attempts"])

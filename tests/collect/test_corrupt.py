@@ -146,3 +146,22 @@ def test_a_run_over_corrupt_inputs_goes_on_and_stores_readable_reasons(tmp_path:
     after = _rows(db)
     for table, rows in before.items():
         assert set(rows) <= set(after[table]), table  # what was stored before is still there, unchanged
+
+
+def test_a_refused_connection_is_said_in_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that is not there: the reason says the connection was refused, not httpx's class name."""
+    import socket
+
+    from newstrace.collect.web import Fetcher
+    from newstrace.settings import Settings
+
+    monkeypatch.setenv("NEWSTRACE_ALLOW_HOSTS", "127.0.0.1")
+    monkeypatch.setenv("NEWSTRACE_FETCH_TIMEOUT", "2")
+    with socket.socket() as sock:  # a port that was free a moment ago and has nobody listening now
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with Fetcher(Settings()) as fetcher:
+        resp = fetcher.get(f"http://127.0.0.1:{port}/news/ferry-strike")
+    assert resp.error is not None and resp.transient
+    assert resp.error.startswith("fetch error: could not connect to the server (")
+    assert "refused" in resp.error and not RAW_PYTHON.search(resp.error), resp.error

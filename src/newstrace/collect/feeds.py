@@ -130,7 +130,7 @@ def parse_feed(content: bytes, base_url: str, content_type: str | None = None) -
                           source=base_url))
     if not items and parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
-        return Listing("feed", error=f"malformed feed: {type(exc).__name__}: {exc}")
+        return Listing("feed", error=f"malformed feed: its XML is broken ({exc})")
     return Listing("feed", items=items)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import re
 import time
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
@@ -25,6 +26,7 @@ import httpx
 from newstrace.collect.safety import GuardedBackend, HostPolicy, UnsafeAddress
 from newstrace.collect.sniff import binary_kind, format_from_content
 from newstrace.model import RawDocument
+from newstrace.reasons import describe
 from newstrace.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -157,6 +159,42 @@ class _Decoder:
         return out
 
 
+
+_ERRNO = re.compile(r"^\[Errno -?\d+\]\s*")
+
+
+def _timeout_reason(exc: BaseException, limit: float | None) -> str:
+    """A timeout in words: which part of the exchange took longer than the limit."""
+    within = f" within {limit:g}s" if limit else ""
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"the server did not accept a connection{within}"
+    if isinstance(exc, httpx.ReadTimeout):
+        return f"the server stopped sending{within}"
+    if isinstance(exc, httpx.PoolTimeout):
+        return f"no connection was free{within}"
+    return f"the server did not answer{within}"
+
+
+def network_reason(exc: BaseException) -> str:
+    """A failed fetch in words ("could not connect to the server: connection refused"), from the transport's
+    exception; an unknown one is named as the internal error it is."""
+    detail = _ERRNO.sub("", str(exc).strip()).rstrip(".")
+    low = detail.casefold()
+    if isinstance(exc, httpx.ConnectError) or isinstance(exc, ConnectionError):
+        if "name or service not known" in low or "nodename nor servname" in low or "name resolution" in low:
+            return "the host name could not be resolved"
+        if "certificate" in low or "ssl" in low or "tls" in low:
+            return f"no secure connection could be set up ({detail})"
+        return f"could not connect to the server ({detail[:1].lower()}{detail[1:]})" if detail \
+            else "could not connect to the server"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"the server broke off or answered with malformed HTTP ({detail})"
+    if isinstance(exc, httpx.DecodingError):
+        return f"the server's response could not be decoded ({detail})"
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return f"the address cannot be fetched ({detail})"
+    return describe(exc)
+
 class Fetcher:
     """A safe HTTP client for one process: one connection pool, the SSRF guard, and the limits of ``Settings``."""
 
@@ -242,13 +280,13 @@ class Fetcher:
             resp.transient = exc.transient
             resp.content = b""
         except httpx.TimeoutException as exc:
-            resp.error = f"timeout: {type(exc).__name__}"
+            resp.error = f"timeout: {_timeout_reason(exc, self.timeout)}"
             resp.transient = True
         except httpx.HTTPError as exc:
-            resp.error = f"fetch error: {type(exc).__name__}: {exc}"
+            resp.error = f"fetch error: {network_reason(exc)}"
             resp.transient = True
         except (OSError, ValueError) as exc:
-            resp.error = f"fetch error: {type(exc).__name__}: {exc}"
+            resp.error = f"fetch error: {network_reason(exc)}"
             resp.transient = True
         finally:
             resp.elapsed = time.monotonic() - start
