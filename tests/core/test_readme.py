@@ -62,6 +62,7 @@ class Case:
 
 NETWORK = "fetches from the network, which tests do not reach: --help shows it parses"
 FOREVER = "runs until stopped: --help shows it parses"
+SPARK = "needs pyspark (the spark extra) and a JVM, which tests/spark checks: --help shows it parses"
 
 CASES: dict[str, Case] = {
     "newstrace analyze page.html": Case(),
@@ -102,6 +103,12 @@ CASES: dict[str, Case] = {
                  "--type CONSULT,AGREE --verdict corroborated", why="the synopsis, with a value for each option"),
     "newstrace ingest": Case(run="newstrace ingest --help", why="named in prose (what builds a store), not a command"),
     "newstrace analyze FILE --json": Case(run="newstrace analyze scrape.txt --json", why="FILE: a scrape"),
+    "newstrace spark corpus/ dumps/*.jsonl crawls/*.warc.gz --out tables/ [--master spark://host:7077] "
+    "[--partitions 64]": Case(run="newstrace spark --help", why=SPARK),
+    "newstrace load tables/ --db newstrace.db": Case(run="newstrace load --help",
+                                                     why="loads the tables of a Spark run; " + SPARK),
+    "newstrace export -f parquet": Case(run="newstrace export -f parquet -o tables/",
+                                        why="named in prose; a folder format takes --out"),
 }
 
 
