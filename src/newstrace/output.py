@@ -25,7 +25,9 @@ from newstrace.model import to_dict
 out = Console(soft_wrap=False)
 err = Console(stderr=True)
 
-__all__ = ["Format", "emit", "err", "escape", "out", "print_error", "print_indented", "show_date"]
+# escape is re-exported: commands put a name or a path into their own markup with it
+__all__ = ["Format", "emit", "err", "escape", "out", "print_error", "print_indented", "print_stacked", "print_table",
+           "show_date", "table_width"]
 
 
 def print_error(message: str) -> None:
