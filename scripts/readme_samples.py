@@ -40,13 +40,14 @@ SAMPLE = re.compile(r"(?P<open><!-- sample: (?P<command>newstrace [^>]*?) -->\n`
 def newstrace(args: list[str], *, db: Path | None = None, cwd: Path | None = None,
               env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """Run the installed CLI (``python -m newstrace``, this interpreter) at ``WIDTH`` columns; output as text."""
-    full = {**os.environ, "COLUMNS": str(WIDTH), "TERMINAL_WIDTH": str(WIDTH), **(env or {})}
+    full = {**os.environ, "COLUMNS": str(WIDTH), "TERMINAL_WIDTH": str(WIDTH), "PYTHONIOENCODING": "utf-8",
+            **(env or {})}  # utf-8 whatever the locale: rich draws ASCII boxes on other encodings
     full.pop("NO_COLOR", None)
     full.pop("FORCE_COLOR", None)
     if db is not None:
         full["NEWSTRACE_DB"] = str(db)
-    return subprocess.run([sys.executable, "-m", "newstrace", *args], capture_output=True, text=True, env=full,
-                          cwd=cwd or ROOT, timeout=timeout, check=False)
+    return subprocess.run([sys.executable, "-m", "newstrace", *args], capture_output=True, text=True,
+                          encoding="utf-8", errors="replace", env=full, cwd=cwd or ROOT, timeout=timeout, check=False)
 
 
 def build_demo(db: Path) -> Path:
