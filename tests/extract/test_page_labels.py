@@ -1,6 +1,7 @@
 """A broadcaster's article page with media boxes, captions, a guide box, topics and a story list (issue 17).
 
-The fixtures (``northgate-floods.html`` and the same page as a browser copy, ``northgate-floods-scrape.txt``) are
+The fixtures (``northgate-floods.html``, the same page with its boxes flattened into paragraphs,
+``northgate-floods-flat.html``, and as a browser copy, ``northgate-floods-scrape.txt``) are
 written for this project: a fictional outlet and a fictional flood, laid out the way large broadcasters lay out
 theirs. The labels of the page's parts ("IMAGE SOURCE, GETTY IMAGES", "MEDIA CAPTION", "VIDEO", "A SIMPLE GUIDE",
 "Related Topics", "More on this story") and the captions they introduce are no part of the article, and none of
@@ -32,7 +33,9 @@ CHROME = ["IMAGE SOURCE", "Image source", "Image caption", "MEDIA CAPTION", "Med
 LABELS = {"image source", "image caption", "media caption", "video", "a simple guide", "related topics",
           "more on this story", "getty images"}
 
-PAGES = [("northgate-floods.html", "html"), ("northgate-floods-scrape.txt", "text")]
+# the page as published; the same page from a CMS export that flattens its boxes into plain paragraphs; a copy
+PAGES = [("northgate-floods.html", "html"), ("northgate-floods-flat.html", "html"),
+         ("northgate-floods-scrape.txt", "text")]
 
 
 @pytest.mark.parametrize(("name", "kind"), PAGES)

@@ -188,6 +188,9 @@ def extract_html(html: str, *, url: str | None = None, report_removed: bool = Tr
     paragraphs = body_paragraphs(getattr(doc, "body", None))
     if not paragraphs and getattr(doc, "text", None):
         paragraphs = [p.strip() for p in doc.text.split("\n") if p.strip()]
+    from newstrace.extract.plaintext import drop_page_labels
+
+    paragraphs, labels = drop_page_labels(paragraphs)
     result = HtmlExtraction(
         paragraphs=paragraphs,
         title=_clean(doc.title) or None,
@@ -201,7 +204,7 @@ def extract_html(html: str, *, url: str | None = None, report_removed: bool = Tr
         language=doc.language or None,
     )
     if report_removed and paragraphs:
-        result.removed = chrome_blocks(html, "\n".join(paragraphs))
+        result.removed = labels + chrome_blocks(html, "\n".join(paragraphs))
     return result
 
 

@@ -253,6 +253,37 @@ def mark_captions_and_boxes(lines: list[Line]) -> None:
                 item.kind, item.reason = "chrome", "box"
 
 
+def drop_page_labels(paragraphs: list[str]) -> tuple[list[str], list[Removed]]:
+    """The paragraphs of an extracted article without the labels of its media and sidebar boxes, and what went.
+
+    An HTML extractor keeps a label set as a paragraph of its own ("IMAGE SOURCE, GETTY IMAGES", "MEDIA
+    CAPTION,", "VIDEO", "A SIMPLE GUIDE"); the same rules as the line classifier's drop it (``caption`` and
+    ``box`` of the chrome vocabulary), with the caption a label introduces and the links under a box heading.
+    """
+    vocab = chrome_vocabulary()
+    kept: list[str] = []
+    removed: list[Removed] = []
+    follows: str | None = None  # "caption": the next paragraph is a caption; "box": short link lines follow
+    for para in paragraphs:
+        norm = normalise_line(para)
+        reason = vocab.whole_match(norm) if len(para) <= WHOLE_MAX_CHARS else None
+        if reason in ("caption", "box"):
+            removed.append(Removed(text=para[:2000], reason=reason))
+            follows = "caption" if reason == "caption" and para.rstrip().endswith((",", ":")) else \
+                "box" if reason == "box" else None
+            continue
+        if follows == "caption" and len(para) <= CAPTION_MAX_CHARS:
+            removed.append(Removed(text=para, reason="caption"))
+            follows = None
+            continue
+        if follows == "box" and len(para.split()) <= BOX_ITEM_MAX_WORDS and not para.rstrip().endswith("."):
+            removed.append(Removed(text=para, reason="box"))
+            continue
+        follows = None
+        kept.append(para)
+    return kept, removed
+
+
 def body_block(lines: list[Line]) -> tuple[int, int] | None:
     """The densest run of prose: the index range [first, last] of lines with the highest summed score.
 
