@@ -11,7 +11,10 @@ whole sentences everywhere). Among them it plants copies of known origin:
 * ``syndicated``: an article republished by another outlet with a new first line and a few words changed,
 * ``excerpt``: three consecutive sentences of an article pasted into another outlet's background article.
 
-Articles are stored with empty analyses (the benchmark measures linking, not spaCy). For each size it runs a full
+Articles are stored with empty analyses (the benchmark measures linking, not spaCy), unless ``--events``: then each
+background article opens with a sentence reporting one of ``size / 8`` synthetic happenings (an actor meets or
+attacks a target in a place on a day; invented names), with the matching entities, place and event in its analysis,
+so that stories, rewrites and claim-level corroboration run over about eight reports per happening. For each size it runs a full
 link in a fresh process (time, peak RSS) and, on the largest, adds 1,000 new articles (with planted copies of old
 ones) and runs an incremental link. Recall is the share of planted (copy, origin) pairs found with that direction.
 
@@ -73,9 +76,24 @@ class Synth:
     def paragraphs(self) -> list[str]:
         return [" ".join(self.sentence() for _ in range(self.rng.randint(2, 4))) for _ in range(self.rng.randint(4, 7))]
 
+    def name(self, words: int) -> str:
+        """An invented name of letters only (so wordfreq knows none of its words)."""
+        syl = ["var", "kes", "lin", "dor", "mab", "tul", "ren", "osk", "bel", "zan", "mir", "tor", "quel", "sav"]
+        return " ".join("".join(self.rng.choice(syl) for _ in range(3)).capitalize() for _ in range(words))
+
+    def happenings(self, n: int) -> None:
+        """``n`` happenings: (PLOVER type, verb, actor, target, place, day)."""
+        self.events = [(t, v, self.name(2), self.name(1) + " Council", self.name(1), self.rng.randint(0, 300))
+                       for t, v in (self.rng.choice([("CONSULT", "met"), ("ASSAULT", "attacked")]) for _ in range(n))]
+
     def background(self, n: int, day: int) -> dict:
-        return {"text": "\n\n".join(self.paragraphs()) + f"\n\n(ref {n})", "outlet": self.rng.choice(self.outlets),
-                "day": day}
+        doc = {"text": "\n\n".join(self.paragraphs()) + f"\n\n(ref {n})", "outlet": self.rng.choice(self.outlets),
+               "day": day}
+        if getattr(self, "events", None):
+            h = self.rng.choice(self.events)
+            doc["text"] = f"{h[2]} {h[1]} the {h[3]} in {h[4]} on Monday, officials said.\n\n" + doc["text"]
+            doc["day"], doc["event"] = h[5] + self.rng.randint(0, 1), h
+        return doc
 
     def plant(self, origin: dict, kind: str, n: int) -> dict:
         """A copy of ``origin`` of the given kind, published a day later."""
@@ -97,7 +115,7 @@ class Synth:
             host.insert(len(host) // 2, passage)
             text = "\n\n".join(host) + f"\n\n(ref x{n})"
             outlet = self.rng.choice([o for o in self.outlets if o != origin["outlet"]])
-        return {"text": text, "outlet": outlet, "day": origin["day"] + 1}
+        return {"text": text, "outlet": outlet, "day": origin["day"] + 1, "event": origin.get("event")}
 
 
 def build(db: Path, synth: Synth, n: int, plant_rate: float, start: int = 0) -> list[tuple[int, int, str]]:
@@ -132,8 +150,29 @@ def build(db: Path, synth: Synth, n: int, plant_rate: float, start: int = 0) -> 
                 published = (EPOCH + timedelta(days=d["day"])).isoformat()
                 art = Article(id=article_id(d["text"]), url=f"https://www.{d['outlet']}/a/{start + k}", outlet=None,
                               title=None, byline=None, published=published, tags=[], language="en", text=d["text"])
-                assert store.add_article(art, Analysis()), "synthetic texts are unique"
+                assert store.add_article(art, analysis_of(d)), "synthetic texts are unique"
     return planted
+
+
+def analysis_of(doc: dict):  # noqa: ANN201 - Analysis
+    """The analysis of a synthetic article: empty, or its happening's entities, place and event."""
+    import zlib
+
+    from newstrace.model import Analysis, Entity, Event, Evidence, Place, Source
+
+    h = doc.get("event")
+    if not h or not doc["text"].startswith(h[2]):
+        return Analysis()
+    etype, verb, actor, target, place, _ = h
+    text = doc["text"]
+    end = text.index(".") + 1
+    ents = [Entity(id="e1", name=actor, type="PERSON", mentions=[[0, len(actor)]]),
+            Entity(id="e2", name=target, type="ORG", mentions=[[text.index(target), text.index(target) + len(target)]])]
+    places = [Place(id="p1", name=place, country="VLR", geonameid=zlib.crc32(place.encode()) % 10_000_000)]
+    ev = Event(id="v1", type=etype, mode=None, cameo=None, actor="e1", target="e2", place="p1", date=None,
+               modality="asserted", evidence=Evidence(0, end, text[:end]), source=Source(kind="anonymous"),
+               actor_text=actor, target_text=target)
+    return Analysis(entities=ents, places=places, events=[ev])
 
 
 def run_link(db: Path, since: int) -> dict:
@@ -221,6 +260,7 @@ def main() -> None:
     ap.add_argument("--incremental", type=int, default=1000)
     ap.add_argument("--plant-rate", type=float, default=0.03)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--events", action="store_true", help="give articles synthetic events (stories and claims run)")
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--baseline-max", type=int, default=30000,
                     help="Run the whole-document LSH baseline on sizes up to this many articles.")
@@ -238,13 +278,15 @@ def main() -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(str(db) + suffix).unlink(missing_ok=True)
         synth = Synth(pool, args.seed + size)
+        if args.events:
+            synth.happenings(max(1, size // 8))
         t = time.perf_counter()
         planted = build(db, synth, size, args.plant_rate)
         built = time.perf_counter() - t
         full = run_link(db, 0)
-        row = {"size": size, "build_s": round(built, 1), "full_s": round(full["seconds"], 1),
+        row = {"size": size, "events": args.events, "build_s": round(built, 1), "full_s": round(full["seconds"], 1),
                "full_peak_mib": round(full["peak_mib"], 1), "per_article_ms": round(1000 * full["seconds"] / size, 2),
-               "recall": recall(db, planted)}
+               "recall": recall(db, planted), "summary": full["summary"]}
         if size <= args.baseline_max:
             row["baseline_whole_doc_lsh"] = baseline_lsh(db, planted)
         if size == min(sizes):
@@ -258,6 +300,7 @@ def main() -> None:
             row["incremental"] = {"new": args.incremental, "seconds": round(inc["seconds"], 2),
                                   "peak_mib": round(inc["peak_mib"], 1),
                                   "share_of_full": round(inc["seconds"] / full["seconds"], 4),
+                                  "summary": inc["summary"],
                                   "recall": recall(db, new_planted, planted + new_planted)}
         results.append(row)
         print(json.dumps(row), flush=True)

@@ -35,6 +35,7 @@ MATCH_MIN = 0.5
 REWRITE_MIN = 0.5
 QUOTE_SHARE = 0.6
 MIN_CONTENT_WORDS = 4
+KEY_RARITY = 3.5  # words at least this rare (wordfreq: "visit" 3, "Kabul" 4.6) key a sentence for comparison
 MAX_SENTENCES = 200  # a long article is compared on its first sentences: bounded cost per pair
 LEAD_CHARS = 700  # the lead: the headline and first sentences, where a rewrite keeps the original's names
 LEAD_WORDS = 8  # the rarest content words of a lead that key it
@@ -96,13 +97,26 @@ class Rewording:
 
 def compare(a_text: str, b_text: str) -> Rewording | None:
     """Whether ``b`` retells ``a`` (or both quote one source), with the aligned sentences; None when neither."""
-    sa, sb = sentences(a_text), sentences(b_text)
+    return compare_sentences(sentences(a_text), sentences(b_text))
+
+
+def compare_sentences(sa: list[Sentence], sb: list[Sentence]) -> Rewording | None:
+    """``compare`` on texts already cut into weighed sentences (an article is cut once however many it meets)."""
     if not sa or not sb:
         return None
+    # a sentence is scored only against those sharing a word rarer than KEY_RARITY with it: two sentences that
+    # match share names or rare words, and "said" or "officials" alone never make a match
+    by_word: dict[str, list[int]] = {}
+    for j, y in enumerate(sb):
+        for w, r in y.weights.items():
+            if r >= KEY_RARITY:
+                by_word.setdefault(w, []).append(j)
     matches = []
     for i, x in enumerate(sa):
-        scored = [(dice(x, y), j) for j, y in enumerate(sb)]
-        score, j = max(scored)
+        near = {j for w, r in x.weights.items() if r >= KEY_RARITY for j in by_word.get(w, ())}
+        if not near:
+            continue
+        score, j = max((dice(x, sb[j]), j) for j in near)
         if score >= MATCH_MIN:
             matches.append((i, j, score))
     run = _increasing(matches)
@@ -182,6 +196,7 @@ def link_rewrites(conn: sqlite3.Connection, stories: Iterable[Sequence[str]], ne
         return set()
     refs = _refs(conn, {x for p in todo for x in p})
     found: set[str] = set()
+    cut: dict[str, list[Sentence]] = {}
     for a_id, b_id in todo:
         conn.execute("INSERT OR IGNORE INTO paraphrase_checked(a_id, b_id) VALUES (?,?)", (a_id, b_id))
         a, b = refs.get(a_id), refs.get(b_id)
@@ -189,7 +204,10 @@ def link_rewrites(conn: sqlite3.Connection, stories: Iterable[Sequence[str]], ne
             continue
         a_first, how = origin_first(a, b)
         origin, copy = (a, b) if a_first else (b, a)
-        rw = compare(origin.text, copy.text)
+        for ref in (origin, copy):
+            if ref.id not in cut:
+                cut[ref.id] = sentences(ref.text)
+        rw = compare_sentences(cut[origin.id], cut[copy.id])
         if rw is None:
             continue
         passages = [Passage(y.start, y.end, x.start, x.end, len(y.weights)) for x, y, _ in rw.pairs]

@@ -106,7 +106,17 @@ def load_config() -> StoryConfig:
 
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    """spaCy's English stop words (imported on first use: linking without events never loads spaCy)."""
+    """spaCy's English stop words, read from spaCy's own list without importing spaCy (a second of start-up that a
+    linker in a fresh process would pay for one word list); through the import where the file is not at hand."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("spacy")  # locates the package without running it
+    path = Path(spec.origin).parent / "lang" / "en" / "stop_words.py" if spec and spec.origin else None
+    if path is not None and path.is_file():
+        scope: dict[str, Any] = {}
+        exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), scope)  # noqa: S102 - spaCy's own data file
+        if isinstance(scope.get("STOP_WORDS"), (set, frozenset)):
+            return frozenset(scope["STOP_WORDS"])
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return frozenset(STOP_WORDS)
