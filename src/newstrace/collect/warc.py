@@ -108,6 +108,9 @@ def iter_warc(stream: BinaryIO, uri: str, max_bytes: int) -> Iterator[RawDocumen
     metadata, images, redirects) are framing, not documents, and are passed over. A record whose declared length
     is above ``max_bytes`` is recorded as too large without being read into memory; a record shorter than its
     declared length means the archive was cut, which is recorded against the archive with the record's offset.
+    Every failure is one document whose reason says, in words, where the archive stops and how: cut inside a
+    record, inside a header block, inside a gzip member or before a record's closing lines ("truncated WARC: ..."),
+    or holding bytes that are no record ("corrupt WARC: ..."); the whole records before it are yielded first.
     """
     index = 0
     member = None
@@ -211,7 +214,7 @@ def iter_warc(stream: BinaryIO, uri: str, max_bytes: int) -> Iterator[RawDocumen
         # the archive ran out inside a record's headers (warcio stops quietly there): bytes are left over after the
         # last whole record, beyond the blank lines that close it
         end = sum(archive.member_info) if archive.member_info else 0
-        if index and member is not None and not member.eof:
+        if index and member is not None and not getattr(member, "eof", True):
             # the last gzip member stops before its trailer: its record is whole, what followed it is lost
             yield RawDocument(uri, b"", "html", None, {"warc": uri},
                               error=f"truncated WARC: the archive ends inside the gzip member of record {index}, "
