@@ -129,7 +129,8 @@ def test_a_run_over_corrupt_inputs_goes_on_and_stores_readable_reasons(tmp_path:
     (bad / "cut.warc").write_bytes(plain[: plain.rindex(b"WARC/1.") + 30])
     (bad / "noise.warc").write_bytes(b"WARC/1.0\r\n" + bytes(range(256)) * 8)
     (bad / "page.html.gz").write_bytes(gzip.compress(PAGE.format(town="Ossaly", n=3).encode())[:70])
-    (bad / "lines.jsonl").write_text('{"url": "https://harbourwire.test/x", "text": "Half a\n[1, 2]\n', encoding="utf-8")
+    (bad / "lines.jsonl").write_text('{"url": "https://harbourwire.test/x", "text": "Half a\n[1, 2]\n',
+                                     encoding="utf-8")
     with Store(db) as store:
         stats = ingest([str(bad)], store)
         failures = [(r["uri"], r["stage"], r["reason"]) for r in store.failures()]
