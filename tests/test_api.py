@@ -52,7 +52,7 @@ def test_typed_records(corpus_db):
         assert len(events) == 5 and all(isinstance(e, ArticleEvent) and isinstance(e, Event) for e in events)
         stories = nt.stories()
         assert stories and all(isinstance(s, Story) for s in stories)
-        assert all(s.verdict in ("corroborated", "single-source", "contested") for s in stories)
+        assert all(s.verdict in ("corroborated", "single-source", "contested", "unverified") for s in stories)
         # filters agree with the store
         n_consult = nt.store.conn.execute("SELECT count(*) FROM events WHERE type='CONSULT'").fetchone()[0]
         assert len(nt.events(type="consult")) == n_consult

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 
-from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 

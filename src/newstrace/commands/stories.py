@@ -14,9 +14,9 @@ from typing import Annotated, Any, Optional
 import typer
 
 from newstrace.link.claims import stored_claims
-from newstrace.cli import DbOpt, FormatOpt, LimitOpt, app, not_found, open_store
+from newstrace.cli import ISO_DAY, DbOpt, FormatOpt, LimitOpt, app, not_found, open_store
 from newstrace.model import VERDICTS
-from newstrace.output import Format, emit, err, out
+from newstrace.output import Format, emit, err, escape, out
 
 EXIT_USAGE = 2
 
@@ -79,6 +79,8 @@ def stories(
     since: Annotated[Optional[str], typer.Option("--since", help="First seen on or after this date (YYYY-MM-DD).")] = None,
 ) -> None:
     """List stories: events reported across articles, with independent outlets and a verdict."""
+    if since and not ISO_DAY.match(since):
+        raise _usage(f"--since takes a date as YYYY-MM-DD, not {since!r}")
     if verdict is not None and verdict not in VERDICTS:
         raise _usage(f"--verdict must be one of {', '.join(VERDICTS)}")
     store = open_store(db, readonly=True)
@@ -115,6 +117,11 @@ ROLE_WORDS = {"asserts": "asserts it", "denies": "denies it", "second-hand": "re
               "copy": "repeats another's words", "opinion": "states it in an opinion piece (the author's voice)"}
 
 
+def _day(value: str | None) -> str:
+    """A date as the listings print it: the day, or "?" when unknown."""
+    return value[:10] if value else "?"
+
+
 def _print_claims(claims: list[dict[str, Any]]) -> None:
     """Each claim of a story: its verdict and why, who stands behind it and in what role, why it is one claim."""
     if not claims:
@@ -124,14 +131,14 @@ def _print_claims(claims: list[dict[str, Any]]) -> None:
         colour = VERDICT_COLOURS.get(c["verdict"], "white")
         tags = "".join(t for t, on in ((" [bold]central[/bold]", c["central"]), (" [red]exclusive[/red]", c["exclusive"]))
                        if on)
-        out.print(f"  [{colour}]{c['verdict']}[/{colour}] {c['label']}{tags}  "
+        out.print(f"  [{colour}]{c['verdict']}[/{colour}] {escape(c['label'] or '')}{tags}  "
                   f"[dim]({c['independent_outlets']} independent outlet(s))[/dim]")
-        out.print(f"    [dim]why: {c['why']}[/dim]")
-        out.print(f"    [dim]one claim: {c['same_claim_because']}[/dim]")
+        out.print(f"    [dim]why: {escape(c['why'] or '')}[/dim]")
+        out.print(f"    [dim]one claim: {escape(c['same_claim_because'])}[/dim]")
         for r in c["reports"]:
             copied = f" from {r['copied_from'][:10]}" if r["copied_from"] else ""
-            source = f" on {r['source_kind']}" + (f" ({r['source_text']})" if r.get("source_text") else "")
-            out.print(f"    - {r['voice'] or r['outlet'] or '?'} {ROLE_WORDS.get(r['role'], r['role'])}{copied}"
+            source = escape(f" on {r['source_kind']}" + (f" ({r['source_text']})" if r.get("source_text") else ""))
+            out.print(f"    - {escape(r['voice'] or r['outlet'] or '?')} {ROLE_WORDS.get(r['role'], r['role'])}{copied}"
                       f"{source if r['role'] != 'copy' else ''}  [dim]{r['article'][:10]}[/dim]")
 
 
@@ -177,23 +184,23 @@ def story(
     if fmt is Format.csv:
         emit(rec["reports"], fmt, columns=["published", "outlet", "article", "copied_from", "stance", "title"])
         return
-    out.print(f"[bold]{rec['id']}[/bold]  {rec['type']}  {', '.join(rec['actors'][:4])}"
-              f"{'  @ ' + rec['place'] if rec['place'] else ''}")
-    colour = {"corroborated": "green", "single-source": "yellow", "contested": "red"}.get(rec["verdict"], "white")
+    out.print(f"[bold]{rec['id']}[/bold]  {rec['type']}  {escape(', '.join(rec['actors'][:4]))}"
+              f"{'  @ ' + escape(rec['place']) if rec['place'] else ''}")
+    colour = VERDICT_COLOURS.get(rec["verdict"], "white")
     out.print(f"verdict: [{colour}]{rec['verdict']}[/{colour}]  independent outlets: {rec['independent_outlets']}"
-              f"  reports: {len(rec['reports'])}  first seen: {rec['first_seen'] or '?'}")
+              f"  reports: {len(rec['reports'])}  first seen: {_day(rec['first_seen'])}")
     _print_claims(rec["claims"])
     out.print("\n[bold]timeline[/bold]")
     for r in rec["reports"]:
         copied = f"  [dim]copied from {r['copied_from'][:10]}[/dim]" if r["copied_from"] else ""
         stance = "  [red]denies[/red]" if r["stance"] == "denies" else ""
         kinds = ", ".join(f"{k} {n}" for k, n in r["source_kinds"].items())
-        out.print(f"  {r['published'] or '?':25} {r['outlet'] or '?':24} {r['article'][:10]}{copied}{stance}"
+        out.print(f"  {_day(r['published']):10} {escape(r['outlet'] or '?'):24} {r['article'][:10]}{copied}{stance}"
                   f"  [dim]({kinds})[/dim]")
         if r["title"]:
-            out.print(f"      {r['title']}")
+            out.print(f"      {escape(r['title'])}")
         for ev in r["evidence"][:2]:
-            out.print(f"      [italic]{ev[:160]}[/italic]")
+            out.print(f"      [italic]{escape(ev[:160])}[/italic]")
     out.print("\n[bold]copy graph[/bold]")
     if not graph:
         out.print("  [dim](no shared passages)[/dim]")

@@ -667,7 +667,7 @@ def recluster(conn: sqlite3.Connection, refs: set[Ref], cfg: StoryConfig,
 
 def summarise(members: Iterable[Mention]) -> dict[str, Any]:
     """The story's type, main participants, place and country, as the most frequent values among its mentions."""
-    members = list(members)
+    members = sorted(members, key=lambda m: m.ref)  # ties go to the smallest, not to whoever was read first
     types = Counter(m.type for m in members)
     names: Counter[str] = Counter()
     display: dict[str, str] = {}
@@ -678,14 +678,19 @@ def summarise(members: Iterable[Mention]) -> dict[str, Any]:
     places = Counter(m.place_name for m in members if m.place_name)
     countries = Counter(m.place_country for m in members if m.place_country)
     return {
-        "type": types.most_common(1)[0][0] if types else None,
+        "type": _top(types),
         # named participants first: a phrase ("their home", "a framework") shows only when nobody is named
         "actors": [{"key": k, "name": display[k]}
-                   for k, _ in sorted(names.most_common(), key=lambda kv: (kv[0].startswith("x:"), -kv[1]))[:6]
+                   for k, _ in sorted(names.most_common(), key=lambda kv: (kv[0].startswith("x:"), -kv[1], kv[0]))[:6]
                    if not k.startswith("x:") or all(n.startswith("x:") for n in names)],
-        "place": places.most_common(1)[0][0] if places else None,
-        "country": countries.most_common(1)[0][0] if countries else None,
+        "place": _top(places),
+        "country": _top(countries),
     }
+
+
+def _top(counts: Counter[str]) -> str | None:
+    """The most frequent value, the smallest among equals (so the answer does not hang on reading order)."""
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counts else None
 
 
 def actors_json(summary: dict[str, Any]) -> str:
