@@ -328,3 +328,13 @@ def test_a_transcript_in_capitals_still_speaks(nlp) -> None:
             "HOST: Will the harbour reopen this week?\n\nMARCHETTI: Not before the inspectors finish.")
     an = analyse(nlp, text)
     assert {q.speaker_text for q in an.quotes} >= {"MARCHETTI"}
+
+
+def test_running_text_in_capitals_and_a_video_as_evidence_still_speak(nlp) -> None:
+    """Only a label in a label's place (opening its line, before a colon, a comma or the line's end) is
+    silenced: a subject in a text set in capitals, or a video cited in running text, still attributes."""
+    caps = analyse(nlp, "THE HARBOUR MINISTER SAID ON MONDAY THAT THE PORT WOULD REOPEN NEXT WEEK.")
+    assert [q.speaker_text for q in caps.quotes] == ["THE HARBOUR MINISTER"]
+    video = analyse(nlp, "Harbour police said the crowd was calm.\n\nVideo shows that officers fired tear gas "
+                         "first, contradicting the police account.")
+    assert ("Video", "document") in {(q.speaker_text, q.kind) for q in video.quotes}

@@ -94,13 +94,21 @@ def is_page_label(doc: Doc, start: int, end: int) -> bool:
     """Whether the phrase at ``[start, end)`` is a label the page prints over one of its parts (a caption, a
     credit, a media box, a sidebar), which stands where a speaker would but never speaks.
 
+    A label opens its line and ends it, or is followed by a colon or a comma ("MEDIA CAPTION: ...", "VIDEO",
+    "IMAGE SOURCE, GETTY IMAGES"); a word in running text ("the video shows ...", "THE MINISTER SAID" in a text
+    set in capitals) is none. In that place it is a label when it is
     - a label of ``data/quotes/labels.yaml`` ("MEDIA CAPTION", "VIDEO", "Related Topics"), or one before a comma
       ("IMAGE SOURCE, GETTY IMAGES");
-    - a phrase set all in capitals with a function word in it ("A SIMPLE GUIDE", "MORE ON THIS STORY") that no
-      person or organisation is named by: a name in capitals ("WALLACE:" opening a transcript turn, "BANK OF
-      ENGLAND") is one the entity component found.
+    - set all in capitals with a function word in it ("A SIMPLE GUIDE", "MORE ON THIS STORY"), naming no person
+      or organisation (a name in capitals, "WALLACE:" opening a transcript turn, is one the entity component
+      found).
     """
-    text = doc_text(doc)[start:end]
+    full = doc_text(doc)
+    text = full[start:end]
+    opens_line = full[full.rfind("\n", 0, start) + 1:start].strip(" \t\"'\u201c") == ""
+    after = full[end:end + 2].lstrip(" \t")
+    if not opens_line or not (after == "" or after[:1] in ":,\n"):
+        return False
     key = " ".join(text.casefold().split()).strip(" ,:;-\u2013\u2014")
     labels = words("quotes/labels", "labels")
     if key in labels or key.split(",")[0].strip() in labels:
