@@ -85,3 +85,50 @@ def test_the_al_qaeda_meeting_stays_single_source(linked):
         assert row[0] == "single-source"
         assert not linked.execute("SELECT 1 FROM story_reports WHERE story_id=? AND article_id=?",
                                   (sid, report)).fetchone()
+
+
+@pytest.fixture(scope="module")
+def with_corpus(tmp_path_factory, oped_path, nlp):
+    """The shared op-ed ingested with the Ravelin report and the whole example corpus (which holds a scrape of the
+    same op-ed from another site and four independent reports of the visit)."""
+    from pathlib import Path
+
+    folder = tmp_path_factory.mktemp("oped-corpus")
+    report = folder / "ravelin-report.html"
+    report.write_text(REPORT, encoding="utf-8")
+    corpus = Path(__file__).resolve().parents[2] / "examples" / "corpus"
+    db = folder / "all.db"
+    with Store(db) as store:
+        ingest([str(corpus), str(report), str(oped_path)], store)
+        link_store(store, 0)
+    store = Store(db, readonly=True)
+    yield store.conn
+    store.close()
+
+
+def test_whatever_else_is_ingested_the_secret_meeting_rests_on_the_author_alone(with_corpus):
+    conn = with_corpus
+    secret = conn.execute("SELECT * FROM claims WHERE qualifiers LIKE '%secret%' AND label LIKE '%Qaeda%'").fetchall()
+    assert secret, "no claim of secret talks with Al Qaeda"
+    for claim in secret:
+        assert claim["verdict"] == "single-source" and claim["independent_outlets"] == 0
+        story = conn.execute("SELECT verdict FROM stories WHERE id=?", (claim["story_id"],)).fetchone()
+        assert story["verdict"] != "corroborated"
+        roles = {r[0] for r in conn.execute("SELECT role FROM claim_reports WHERE claim_id=?", (claim["id"],))}
+        assert "asserts" not in roles
+    # neither op-ed (the shared scrape or the corpus's copy of it) is ever an asserting voice
+    opeds = [r[0] for r in conn.execute("SELECT id FROM articles WHERE uri LIKE '%oped-scrape%'")]
+    assert len(opeds) >= 2
+    marks = ",".join("?" * len(opeds))
+    asserting = conn.execute(f"SELECT count(*) FROM claim_reports WHERE article_id IN ({marks}) AND role='asserts'",
+                             opeds).fetchone()[0]
+    assert asserting == 0
+
+
+def test_the_visit_is_one_story_with_a_neutral_headline(with_corpus):
+    conn = with_corpus
+    row = conn.execute("SELECT * FROM stories WHERE headline LIKE '%Kabul%' ORDER BY independent_outlets DESC"
+                       " LIMIT 1").fetchone()
+    assert row and row["verdict"] == "corroborated" and row["independent_outlets"] >= 4
+    # named by its claim, not by a report's sentence: no loaded word of the op-ed's headline
+    assert not any(w in row["headline"].casefold() for w in ("secret", "cover", "qaeda", "rushed"))
