@@ -332,6 +332,11 @@ def test_a_locative_place_inside_the_target_phrase_is_where_it_happened(nlp):
     # a place that only modifies a party says who it is, not where the event was
     doc = nlp("The Pakistani intelligence chief met the Afghan envoy on Monday.")
     assert all(e.place is None for e in doc._.nt_events)
+    # deeper in the phrase (an apposition of the target) a place describes the party
+    doc = nlp("General Idris Vael met the envoy Oren Malk and Sefa Darrow, the head of the movement's office in "
+              "Doha.")
+    places = {p.id: p.name for p in doc._.nt_places}
+    assert all(places.get(e.place) != "Doha" for e in doc._.nt_events)
 
 
 def test_a_light_verb_carries_an_event_through_a_measure_noun(nlp):

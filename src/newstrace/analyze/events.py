@@ -454,13 +454,17 @@ class EventCoder:
         for start, end, place in named:
             if not any(s <= start < e for s, e in inside):
                 return place
-        # a place inside a party's phrase as the object of a locative preposition ("met the Taliban leadership
-        # in Kabul") is where the meeting was; as a modifier ("Pakistani ISI chief", "Kabul's envoy") it says who
+        # a place inside a party's phrase as the object of a locative preposition on the party itself ("met the
+        # Taliban leadership in Kabul": the parser cannot tell where the phrase attaches) is where the meeting was;
+        # deeper in the phrase it describes the party ("Akhtari, the head of the political office in Doha"), and as
+        # a modifier ("Pakistani ISI chief", "Kabul's envoy") it says who
         doc = c.seg.doc
+        heads = {p.i for p in parties}
         for start, end, place in named:
             span = doc.char_span(start, end, alignment_mode="expand")
             head = span.root if span is not None else None
-            if head is not None and head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS:
+            if (head is not None and head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS
+                    and (head.head.head.i in heads or not heads)):
                 return place
         return binder.place_before(c.seg.start_char, para_start)
 
