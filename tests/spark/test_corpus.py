@@ -84,6 +84,8 @@ def test_load_builds_a_store_that_exports_the_same_tables(outputs, tmp_path: Pat
         stats = load(spark_out, store)
         assert stats.articles == read_table(spark_out, "articles").num_rows
         assert stats.link_rows.get("stories") == read_table(spark_out, "stories").num_rows
+        again = load(spark_out, store)  # a second load adds nothing and keeps the links
+        assert again.articles == 0 and again.present == stats.articles
         export(store, "parquet", tmp_path / "again")
     for table in TABLES:
         again, want = export_table(tmp_path / "again", table), export_table(exported, table)

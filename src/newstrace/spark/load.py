@@ -5,7 +5,8 @@ The store is rebuilt from the run's own tables, not from the export tables: ``re
 ``ingest`` writes it (the analysis JSON included), ``documents`` the ledger, ``link_rows`` every row the link
 step wrote into the store's link tables. Articles go in in ``seq`` order through ``Store.add_article``, so an empty
 store gets the same ``seq`` numbers as the run (a store that already holds articles gets the next ones); link rows
-go in as they are. Reading needs pyarrow only, not Spark.
+go in as they are (into a store that held articles before, the new ones are linked incrementally instead). Reading
+needs pyarrow only, not Spark.
 """
 
 from __future__ import annotations
@@ -103,11 +104,23 @@ def load_link_rows(store: Store, folder: str | Path, stats: LoadStats) -> None:
 
 
 def load(folder: str | Path, store: Store) -> LoadStats:
-    """Load a Spark output folder into ``store``; returns what was added."""
+    """Load a Spark output folder into ``store``; returns what was added.
+
+    Into an empty store the link rows go in as the run wrote them (their ``seq`` numbers are the store's). Into a
+    store that already holds articles the new articles get the next ``seq`` numbers, so the run's link rows do not
+    fit; the new articles are linked against the store by ``link_store`` instead (the incremental link ``ingest``
+    runs).
+    """
     if not is_spark_output(folder):
         raise FileNotFoundError(f"{folder} is not the output of `newstrace spark` (no records/ folder)")
     stats = LoadStats()
+    last = store.conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
     load_articles(store, folder, stats)
     load_documents(store, folder, stats)
-    load_link_rows(store, folder, stats)
+    if last == 0:
+        load_link_rows(store, folder, stats)
+    elif stats.articles:
+        from newstrace.link import link_store
+
+        stats.link_rows = {"relinked": link_store(store, since_seq=last).get("articles", 0)}
     return stats
