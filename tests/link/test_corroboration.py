@@ -107,3 +107,10 @@ def test_a_denial_contradicts_only_a_claim_about_its_parties():
     # a denial that names nobody speaks of what happened at the place
     nameless = Mention("d", "v1", "CONSULT", "talk", place="g:1", modality="negated")
     assert same_parties(nameless, [mediation])
+
+
+def test_a_toll_reads_through_an_apposition():
+    from newstrace.link.claims import _toll, load_rules
+
+    text = "three civilians, including a 12-year-old boy, were killed and five others wounded"
+    assert _toll(text, load_rules()) == "toll:3"

@@ -156,3 +156,18 @@ def test_a_story_lists_named_participants_before_phrases():
     assert [a["name"] for a in summarise(named)["actors"]] == ["sereth council", "oren valdis"]  # by reports
     only_phrases = [_m("a3", actors=("x:three civilians",), targets=("x:a village",))]
     assert {a["name"] for a in summarise(only_phrases)["actors"]} == {"three civilians", "a village"}
+
+
+def test_a_headline_and_its_lead_are_one_event():
+    from newstrace.link.grouping import _headline_and_lead, link_score
+
+    cfg = load_config()
+    head = _m("a", type_="ASSAULT", actors=(), targets=("x:twelve people",), words="Market blast kills 12")
+    head.flags, head.ev_start, head.ev_end = ("headline",), 0, 21
+    lead = _m("a", type_="ASSAULT", actors=("x:a bomb",), targets=(), words="A bomb went off at the cattle market")
+    lead.event_id, lead.ev_start, lead.ev_end = "v2", 23, 80
+    later = _m("a", type_="ASSAULT", actors=("x:gunmen",), targets=(), words="Gunmen attacked a convoy last year")
+    later.event_id, later.ev_start, later.ev_end = "v3", 2400, 2440
+    assert link_score(head, lead, cfg) >= cfg.threshold
+    assert "ASSAULT|lead|a" in {k.replace(cfg.family("ASSAULT"), "ASSAULT") for k in blocking_keys(head)}
+    assert _headline_and_lead(head, lead) and not _headline_and_lead(head, later)  # deep in the body: its own

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 WORDS = re.compile(r"[\w'-]+")
 # a count before a word of death or injury: "12 people were killed", "three civilians dead", "at least 30 killed"
 # (a lookahead, so that every word is tried as the count: "at least 30 people were killed")
-TOLL = re.compile(r"\b(\d[\d,]*|[a-z]+)(?=\s+(?:\w+\s+){0,3}?(?:were\s+|was\s+|are\s+|have\s+been\s+|had\s+been\s+)?"
+TOLL = re.compile(r"\b(\d[\d,]*|[a-z]+)(?=\s+(?:[\w,'-]+\s+){0,5}?(?:were\s+|was\s+|are\s+|have\s+been\s+|had\s+been\s+)?"
                   r"(killed|dead|died|wounded|injured|hurt)\b)", re.I)
 # a word of death or injury before its count: "killing 12 people", "kills 12", "wounding 19 others"
 TOLL_AFTER = re.compile(r"\b(kill(?:s|ed|ing)?|wound(?:s|ed|ing)?|injur(?:es|ed|ing)?)\s+(?:at\s+least\s+)?"

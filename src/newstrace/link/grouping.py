@@ -53,7 +53,23 @@ def link_score(m: Mention, x: Mention, cfg: StoryConfig) -> float:
         # one sentence states one event of a kind: "Three civilians were killed when shells struck two villages"
         # codes a killing and a shelling, and both are the one attack
         return 1.0
+    if m.article_id == x.article_id and m.type == x.type and _headline_and_lead(m, x):
+        # a headline tells the event its lead sentence reports (the inverted pyramid): "Bomb blast kills 12" and
+        # "A bomb exploded at a crowded cattle market on Tuesday, killing 12 people" are one event
+        return HEADLINE_LEAD
     return min(pair_score(m, x, cfg), pair_score(x, m, cfg))
+
+
+HEADLINE_LEAD = 0.9
+LEAD_CHARS = 400  # the lead: the body's first sentence or two, after the headline
+
+
+def _headline_and_lead(m: Mention, x: Mention) -> bool:
+    """Whether one mention is in the headline and the other in the lead just after it."""
+    head, lead = (m, x) if "headline" in m.flags else (x, m)
+    if "headline" not in head.flags or "headline" in lead.flags or head.ev_end is None or lead.ev_start is None:
+        return False
+    return 0 <= lead.ev_start - head.ev_end <= LEAD_CHARS
 
 
 def _main_country(members: Sequence[Mention]) -> str | None:

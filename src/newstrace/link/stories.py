@@ -61,7 +61,7 @@ class StoryConfig:
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     text_core: float = 1.5  # same wording: a cosine of text_core / sqrt(words), at most 1
     text_alone: float = 0.6  # the text evidence that links mentions sharing nobody and no place
-    merge_mean: float = 0.3  # the mean link across two stories that merges them after the pass (grouping.cluster)
+    merge_mean: float = 0.15  # mean link of a lone mention to a story that lets it join after the pass (grouping)
 
     def family(self, event_type: str) -> str:
         """The family of a PLOVER type; a type no family lists is its own family."""
@@ -244,6 +244,9 @@ class Mention:
         return (self.article_id, self.event_id)
 
 
+LEAD_KEY_CHARS = 800  # mentions starting this early in an article are its headline's or its lead's
+
+
 def blocking_keys(m: Mention) -> set[str]:
     """The keys under which a mention looks for stories: its family with each participant, its place, its countries.
 
@@ -256,6 +259,9 @@ def blocking_keys(m: Mention) -> set[str]:
         keys.add(f"{m.family}|pl|{m.place}")
     if m.ev_start is not None:
         keys.add(f"{m.family}|s|{m.article_id}:{m.ev_start}")
+    if "headline" in m.flags or (m.ev_start is not None and m.ev_start < LEAD_KEY_CHARS):
+        # a headline and the lead below it are compared (grouping.link_score links them when they tell one event)
+        keys.add(f"{m.family}|lead|{m.article_id}")
     if not keys:
         keys |= {f"{m.family}|c|{c}" for c in m.countries | ({m.place_country} - {None})}
     return keys
