@@ -78,8 +78,10 @@ class Synth:
 
     def name(self, words: int) -> str:
         """An invented name of letters only (so wordfreq knows none of its words)."""
-        syl = ["var", "kes", "lin", "dor", "mab", "tul", "ren", "osk", "bel", "zan", "mir", "tor", "quel", "sav"]
-        return " ".join("".join(self.rng.choice(syl) for _ in range(3)).capitalize() for _ in range(words))
+        syl = ["var", "kes", "lin", "dor", "mab", "tul", "ren", "osk", "bel", "zan", "mir", "tor", "quel", "sav",
+               "pra", "gut", "hil", "nek", "bro", "das", "fen", "jor", "lum", "vic", "wex", "yat", "zor", "cal"]
+        # four syllables of 28: 600,000 words, so two happenings rarely share a name word by chance
+        return " ".join("".join(self.rng.choice(syl) for _ in range(4)).capitalize() for _ in range(words))
 
     def happenings(self, n: int) -> None:
         """``n`` happenings: (PLOVER type, verb, actor, target, place, day)."""

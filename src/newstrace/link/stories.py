@@ -181,13 +181,20 @@ def name_key(name: str | None) -> str | None:
     return f"n:{folded}" if folded else None
 
 
+NAME_WORD_RARITY = 3.0  # rarity (8 - wordfreq Zipf) below which a name's word is too common to tell who it is
+
+
 def name_tokens(name: str | None, stop: frozenset[str]) -> frozenset[str]:
-    """The distinctive words of a name ("Lt Gen Tariq Awan" -> {tariq, awan}), for matching names loosely."""
+    """The distinctive words of a name ("Lt Gen Tariq Awan" -> {tariq, awan}), for matching names loosely.
+
+    A word as common as "council" or "national" (``NAME_WORD_RARITY``) names nobody in particular: two bodies that
+    share it ("the Sereth Council", "the Lakemont Council") are not one party."""
     if not name:
         return frozenset()
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
     common = stop_words()
-    return frozenset(w for w in WORD.findall(folded) if len(w) > 2 and w not in stop and w not in common)
+    return frozenset(w for w in WORD.findall(folded) if len(w) > 2 and w not in stop and w not in common
+                     and rarity(w) >= NAME_WORD_RARITY)
 
 
 def to_date(value: str | None) -> date | None:
