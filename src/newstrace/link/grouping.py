@@ -7,8 +7,8 @@ corpus is the same whatever order its articles came in.
 
 Stories are then cut from each connected group of links by **one pass in a fixed order** (day, then mention id):
 each mention joins the story holding its strongest link unless that would break a rule one real-world event keeps
-(its dates within the window, one country, one counterpart); then a mention the pass left alone joins the story it
-is linked to most, when it may be one event with it and is linked to its members on average (``cluster``). The result depends only on the group's mentions and
+(its dates within the window, one country, one counterpart); then stories the pass kept apart merge, strongest link
+first, when they may be one event and are linked across on average (``cluster``). The result depends only on the group's mentions and
 links, so incremental linking (recluster the groups new mentions touch) equals a full
 relink, and a story's id is that of its first member by id (``stories.story_id_for``), not of whoever came first.
 
@@ -110,12 +110,13 @@ def cluster(mentions: Sequence[Mention], links: Iterable[Link], cfg: StoryConfig
     In the pass, each mention joins the story holding its strongest link, when that story may take it
     (``can_join``), else it founds a story; a mention joins one story and never merges two, which keeps one stray
     link from chaining two events together (single-link clustering over all links does, and scored 0.76 B-cubed F1
-    on ECB+). A pass in any order can leave a report on its own because its partner came later (a denial dated
-    before the report it denies); so then, strongest link first, a mention left alone joins a story that may take it
-    (``can_join``) when its mean link to the story's members (a pair without a link counts 0) reaches
-    ``story_merge_mean``; two stories of several mentions never merge (that chained a trip's talks and an agreement
-    signed days before it). The order is the mentions' own, never the order they were ingested in, so a group always
-    cuts the same way. Yields every mention in exactly one story; stories and members come sorted by mention id.
+    on ECB+). A pass in any order can leave a report apart because its partner came later (a denial dated before the
+    report it denies, a headline and lead linked to each other before the other outlet's report); so then, strongest
+    link first, a mention left alone joins a story that may take it (``can_join``) when its mean link to the
+    story's members (a pair without a link counts 0) reaches ``story_merge_mean``, and two stories of several
+    mentions merge when they tell one type of event and their mean link reaches ``story_merge_stories`` (an
+    agreement and a visit days later, of neighbouring types, never do). The order is the mentions' own, never the
+    order they were ingested in, so a group always cuts the same way. Yields every mention in exactly one story; stories and members come sorted by mention id.
     """
     cfg = cfg or load_config()
     links = rescore(mentions, links, cfg)
@@ -142,20 +143,36 @@ def cluster(mentions: Sequence[Mention], links: Iterable[Link], cfg: StoryConfig
             stories.append([])
         stories[chosen].append(m)
         story_of[r] = chosen
-    # a mention the pass left on its own (its partner came later in the order) joins the story of its strongest link
-    # that may take it, when it is linked to that story's members on average
+    # then, strongest link first, stories the pass kept apart merge when they may be one event: a mention left on
+    # its own (its partner came later in the order) joins the story of its strongest link when it is linked to its
+    # members on average (``merge_mean``); two stories of several mentions merge only when they tell one kind of
+    # event and are linked across more strongly (``merge_stories``): a report's headline and lead, linked to each
+    # other first, then meet the other outlet's report of the same shelling
     for link in sorted(links, key=lambda k: (-k.score, k.a, k.b)):
         sa, sb = story_of.get(link.a), story_of.get(link.b)
         if sa is None or sb is None or sa == sb or link.score < cfg.threshold:
             continue
-        lone, home = (sa, sb) if len(stories[sa]) == 1 else (sb, sa)
-        if len(stories[lone]) != 1 or not can_join(stories[home], stories[lone], cfg):
+        a, b = stories[sa], stories[sb]
+        if not can_join(a, b, cfg):
             continue
-        if _mean_link(stories[home], stories[lone], strength) >= cfg.merge_mean:
-            m = stories[lone].pop()
-            story_of[ref_key(m)] = home
-            stories[home].append(m)
+        mean = _mean_link(a, b, strength)
+        if len(a) == 1 or len(b) == 1:
+            if mean < cfg.merge_mean:
+                continue
+        elif mean < cfg.merge_stories or _top_type(a) != _top_type(b):
+            continue
+        keep, gone = min(sa, sb), max(sa, sb)
+        for x in stories[gone]:
+            story_of[ref_key(x)] = keep
+        stories[keep].extend(stories[gone])
+        stories[gone] = []
     return sorted((sorted(ms, key=ref_key) for ms in stories if ms), key=lambda ms: ref_key(ms[0]))
+
+
+def _top_type(members: Sequence[Mention]) -> str:
+    """A story's most frequent event type (the smallest among equals)."""
+    counts = Counter(m.type for m in members)
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
 def _mean_link(a: Sequence[Mention], b: Sequence[Mention], strength: dict[Ref, dict[Ref, float]]) -> float:

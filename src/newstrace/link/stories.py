@@ -62,6 +62,7 @@ class StoryConfig:
     text_core: float = 1.5  # same wording: a cosine of text_core / sqrt(words), at most 1
     text_alone: float = 0.6  # the text evidence that links mentions sharing nobody and no place
     merge_mean: float = 0.15  # mean link of a lone mention to a story that lets it join after the pass (grouping)
+    merge_stories: float = 0.3  # mean link across two stories of one event type that merges them after the pass
 
     def family(self, event_type: str) -> str:
         """The family of a PLOVER type; a type no family lists is its own family."""
@@ -76,7 +77,7 @@ def load_config() -> StoryConfig:
     window, threshold, stop = 7, 0.4, set()
     weights = dict(DEFAULT_WEIGHTS)
     text_core, text_alone = StoryConfig.text_core, StoryConfig.text_alone  # the defaults, unless a file says
-    merge_mean = StoryConfig.merge_mean
+    merge_mean, merge_stories = StoryConfig.merge_mean, StoryConfig.merge_stories
     modalities: set[str] | None = None
     for path in files:
         try:
@@ -95,11 +96,12 @@ def load_config() -> StoryConfig:
         text_core = float(data.get("story_text_core", text_core))
         text_alone = float(data.get("story_text_alone", text_alone))
         merge_mean = float(data.get("story_merge_mean", merge_mean))
+        merge_stories = float(data.get("story_merge_stories", merge_stories))
         stop.update(str(w).casefold() for w in data.get("name_stopwords") or [])
         if data.get("story_modalities"):
             modalities = {str(m) for m in data["story_modalities"]}
     return StoryConfig(families, window, threshold, frozenset(stop), frozenset(modalities or {"asserted", "negated"}),
-                       weights, text_core, text_alone, merge_mean)
+                       weights, text_core, text_alone, merge_mean, merge_stories)
 
 
 # -- text helpers ---------------------------------------------------------------------------------------------------
