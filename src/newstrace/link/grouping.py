@@ -116,7 +116,8 @@ def cluster(mentions: Sequence[Mention], links: Iterable[Link], cfg: StoryConfig
     story's members (a pair without a link counts 0) reaches ``story_merge_mean``, and two stories of several
     mentions merge when they tell one type of event and their mean link reaches ``story_merge_stories`` (an
     agreement and a visit days later, of neighbouring types, never do). The order is the mentions' own, never the
-    order they were ingested in, so a group always cuts the same way. Yields every mention in exactly one story; stories and members come sorted by mention id.
+    order they were ingested in, so a group always cuts the same way. Yields every mention in exactly one story;
+    stories and members come sorted by mention id.
     """
     cfg = cfg or load_config()
     links = rescore(mentions, links, cfg)
