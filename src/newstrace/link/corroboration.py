@@ -162,6 +162,27 @@ def same_parties(n: Mention, backing: list[Mention]) -> bool:
     return not named_keys(n.participants) and bool(n.place and n.place in places)
 
 
+def _negated_near(conn: sqlite3.Connection, members: list[Mention], article_ids: list[str]) -> list[Mention]:
+    """The negated mentions a story's claims may be denied by: those of its own articles, and those linked to its
+    members (``story_links``) that the grouping kept in another story (a denial whose article restates the claim
+    it denies forms a story of its own). Loaded once per story, in a fixed order."""
+    refs = {m.ref for m in members}
+    linked: set[tuple[str, str]] = set()
+    for a, e in sorted(refs):
+        for r in conn.execute("SELECT b_article, b_event FROM story_links WHERE a_article=? AND a_event=?"
+                              " UNION SELECT a_article, a_event FROM story_links WHERE b_article=? AND b_event=?",
+                              (a, e, a, e)):
+            if (r[0], r[1]) not in refs:
+                linked.add((r[0], r[1]))
+    cfg = load_config()
+    out = [n for n in load_mentions(conn, article_ids, cfg) if n.modality == "negated"]
+    if linked:
+        own = {n.ref for n in out}
+        out += [n for n in load_mentions(conn, sorted({a for a, _ in linked}), cfg, only=linked)
+                if n.modality == "negated" and n.ref not in own]
+    return sorted(out, key=lambda n: n.ref)
+
+
 def _denials_elsewhere(c: Claim, negated: list[Mention], group_of: Any, voice_of: Any) -> None:
     """Denials of this claim that the story did not take in: a negated mention, in an article of the story, of the
     same claim or a more general one that speaks of the claim's parties (``same_parties``).
@@ -278,7 +299,7 @@ def corroborate(conn: sqlite3.Connection, story_id: str, groups: OutletGroups,
         for m in sorted(members, key=lambda x: x.ref):
             claims.setdefault(keys[m.ref], Claim(keys[m.ref], []))
     # the negated mentions of the story's articles, for denials the story did not take in (loaded once)
-    negated = [n for n in load_mentions(conn, sorted(by_article), load_config()) if n.modality == "negated"]
+    negated = _negated_near(conn, members, sorted(by_article))
     for c in claims.values():
         anonymous = []
         backing = [m for m in members if m.modality != "negated" and supports(keys[m.ref], c.key)]
