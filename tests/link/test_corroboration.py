@@ -114,3 +114,35 @@ def test_a_toll_reads_through_an_apposition():
 
     text = "three civilians, including a 12-year-old boy, were killed and five others wounded"
     assert _toll(text, load_rules()) == "toll:3"
+
+
+def test_a_denial_that_restates_the_claim_still_contests_it(tmp_path):
+    """The denying article also states the attack on others' word ("killing three farmers, officials had said"):
+    whichever story its mentions end in, the report's claim is contested by the army's denial."""
+    from newstrace.link import link_store
+    from newstrace.store.sqlite import Store
+
+    from .link_builders import Doc, Ev, store_docs
+    from .link_corpus import C, SHELLING
+
+    denial = ("Army denies shelling Dunmoor villages\n\n"
+              "The Velorian army on Wednesday denied that its batteries had fired on two villages near Dunmoor on "
+              "Tuesday, killing three farmers, as district officials had said. A spokesman called the reports false.")
+    docs = [
+        Doc(SHELLING, "https://www.dunmoor-dispatch.com/shells", None, "2031-09-10", None,
+            [Ev("Artillery shells fired from the Velorian side of the ridge struck two villages near Dunmoor on "
+                "Tuesday", "ASSAULT", "Velorian batteries", None, "Dunmoor", "2031-09-09")], C),
+        Doc(denial, "https://ridgeline-times.org/army-denies", None, "2031-09-11", None,
+            [Ev("The Velorian army on Wednesday denied that its batteries had fired on two villages near Dunmoor",
+                "ASSAULT", "Velorian army", None, "Dunmoor", "2031-09-09", modality="negated",
+                source_kind="organization"),
+             Ev("killing three farmers, as district officials had said", "ASSAULT", None, None, "Dunmoor",
+                "2031-09-09", source_kind="anonymous")], C),
+    ]
+    with Store(tmp_path / "t.db") as store:
+        ids = store_docs(store, docs)
+        link_store(store, 0)
+        rows = store.conn.execute(
+            "SELECT k.verdict FROM claims k JOIN claim_reports c ON c.claim_id=k.id WHERE c.article_id=?"
+            " AND c.role='asserts'", (ids[0],)).fetchall()
+        assert rows and all(r[0] == "contested" for r in rows)
