@@ -145,4 +145,4 @@ def test_a_denial_that_restates_the_claim_still_contests_it(tmp_path):
         rows = store.conn.execute(
             "SELECT k.verdict FROM claims k JOIN claim_reports c ON c.claim_id=k.id WHERE c.article_id=?"
             " AND c.role='asserts'", (ids[0],)).fetchall()
-        assert rows and all(r[0] == "contested" for r in rows)
+        assert rows and all(r[0] == "contested" for r in rows), [tuple(r) for r in store.conn.execute("SELECT label, verdict, why FROM claims")]

@@ -6,8 +6,9 @@ their rarity (``stories.rarity``: names, numbers and rare words weigh most, so a
 "landed" keeps most of its weight), a sentence pair matching when its weighted Dice coefficient reaches
 ``MATCH_MIN``, and only matches that keep the sentences' order counting (the longest increasing run of matches):
 
-* **rewrite**: the aligned sentences cover at least ``REWRITE_MIN`` of the shorter text's sentences (two or more,
-  or the only one of a one-sentence brief), in the same order: the same report reworded;
+* **rewrite**: the aligned sentences cover at least ``REWRITE_MIN`` of the shorter text's sentences (three or more),
+  in the same order; a brief (``SHORT_TEXT`` sentences or fewer) must be retold whole and closely: the same report
+  reworded;
 * **shared-origin**: the aligned sentences are mostly quotations (text inside quotation marks) and cover less than
   a rewrite: two reports quoting the same third source; claims stated inside those quotes count once.
 
@@ -33,6 +34,8 @@ SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)")
 QUOTED = re.compile(r"[\"“”](.+?)[\"“”]", re.S)
 MATCH_MIN = 0.5
 REWRITE_MIN = 0.5
+SHORT_TEXT = 3  # a text of this many sentences or fewer is a brief: a rewrite retells all of it
+SHORT_MATCH_MEAN = 0.6  # the mean match of a brief's sentences in a rewrite
 QUOTE_SHARE = 0.6
 MIN_CONTENT_WORDS = 4
 KEY_RARITY = 3.5  # words at least this rare (wordfreq: "visit" 3, "Kabul" 4.6) key a sentence for comparison
@@ -95,6 +98,15 @@ class Rewording:
     coverage: float  # share of the shorter text's sentences aligned
 
 
+def _retold(run: list[tuple[int, int, float]], shorter: int, coverage: float) -> bool:
+    """Whether aligned sentences make a rewrite: in a text of ``SHORT_TEXT`` sentences or fewer every sentence is
+    retold, closely on average (two independent briefs of one event share their names, place and numbers, and so
+    two of their three sentences); in a longer one at least ``REWRITE_MIN`` of them and three or more, in order."""
+    if shorter <= SHORT_TEXT:
+        return len(run) == shorter and sum(s for _, _, s in run) / len(run) >= SHORT_MATCH_MEAN
+    return coverage >= REWRITE_MIN and len(run) >= 3
+
+
 def compare(a_text: str, b_text: str) -> Rewording | None:
     """Whether ``b`` retells ``a`` (or both quote one source), with the aligned sentences; None when neither."""
     return compare_sentences(sentences(a_text), sentences(b_text))
@@ -125,7 +137,7 @@ def compare_sentences(sa: list[Sentence], sb: list[Sentence]) -> Rewording | Non
     shorter = min(len(sa), len(sb))
     coverage = len(run) / shorter
     pairs = [(sa[i], sb[j], s) for i, j, s in run]
-    if coverage >= REWRITE_MIN and (len(run) >= 2 or shorter == 1):
+    if _retold(run, shorter, coverage):
         return Rewording("rewrite", pairs, coverage)
     quoted = [p for p in pairs if p[0].quoted >= QUOTE_SHARE and p[1].quoted >= QUOTE_SHARE]
     if quoted and len(quoted) * 2 >= len(pairs):
