@@ -15,6 +15,10 @@ The VOA stories are repeated until ``--docs`` documents, each repeat made a new 
   components, per-bin ``link_store``; seconds, shuffle bytes written, components and the largest one) and on one
   machine (``link_store`` over a file store holding the same articles).
 
+CPU seconds are given next to wall seconds (the Python workers' user + system time from /proc, and the ingest
+process with its helpers from ``getrusage``): on a machine shared with other jobs the wall time of two workers
+says little, the CPU seconds per document still give the per-core rate.
+
 Per-executor memory: the peak resident memory of the Spark Python workers (one per core in local mode; each
 holds a spaCy pipeline) and of the JVM, sampled from /proc every 0.2 s.
 """
@@ -55,6 +59,7 @@ class MemoryWatch:
 
     def __init__(self) -> None:
         self.worker_peak = self.workers_total_peak = self.jvm_peak = 0.0
+        self.cpu: dict[str, float] = {}  # Python worker pid -> CPU seconds (user + system) last seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -68,6 +73,18 @@ class MemoryWatch:
             pass
         return 0.0
 
+    @staticmethod
+    def _cpu(pid: str) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return 0.0
+
+    @property
+    def worker_cpu_s(self) -> float:
+        return sum(self.cpu.values())
+
     def _sample(self) -> None:
         total = 0.0
         for pid in (p for p in os.listdir("/proc") if p.isdigit()):
@@ -77,6 +94,7 @@ class MemoryWatch:
                 continue
             if b"pyspark.daemon" in cmd or b"pyspark/daemon" in cmd or b"pyspark.worker" in cmd:
                 rss = self._rss(pid)
+                self.cpu[pid] = max(self.cpu.get(pid, 0.0), self._cpu(pid))
                 total += rss
                 self.worker_peak = max(self.worker_peak, rss)
             elif b"org.apache.spark" in cmd and b"java" in cmd:
@@ -109,12 +127,19 @@ def shuffle_bytes(spark: Any) -> int:
 
 
 def time_ingest(corpus: Path, workers: int) -> dict[str, Any]:
+    """Wall seconds of ``newstrace ingest`` in a subprocess, and the CPU seconds it and its helpers used."""
+    import resource
+
     with tempfile.TemporaryDirectory() as tmp:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         proc = subprocess.run([sys.executable, "-m", "newstrace", "ingest", str(corpus), "--db", f"{tmp}/b.db",
                                "--workers", str(workers), "--no-link"], capture_output=True, text=True)
         secs = time.perf_counter() - t0
-    return {"seconds": round(secs, 2), "rc": proc.returncode, "tail": proc.stderr.strip().splitlines()[-1:]}
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"seconds": round(secs, 2), "cpu_s": round(cpu, 2), "rc": proc.returncode,
+            "tail": proc.stderr.strip().splitlines()[-1:]}
 
 
 def time_spark(corpus: Path, out: Path, master: str, split_bytes: int) -> dict[str, Any]:
@@ -130,7 +155,8 @@ def time_spark(corpus: Path, out: Path, master: str, split_bytes: int) -> dict[s
         secs = time.perf_counter() - t0
         spark.stop()
     return {"seconds": round(secs, 2), "session_start_s": round(started, 2), "steps": stats.seconds,
-            "articles": stats.articles, "failed": stats.failed, "worker_peak_mib": round(mem.worker_peak),
+            "articles": stats.articles, "failed": stats.failed, "worker_cpu_s": round(mem.worker_cpu_s, 2),
+            "worker_peak_mib": round(mem.worker_peak),
             "workers_total_peak_mib": round(mem.workers_total_peak), "jvm_peak_mib": round(mem.jvm_peak)}
 
 

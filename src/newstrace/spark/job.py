@@ -84,7 +84,9 @@ def analyse(spark: Any, sources: list[str], work: Path, partitions: int, split_b
     schema = ("unit long, source string, kind string, path string, start long, `end` long, first_line long, "
               "error string")
     n = max(1, min(partitions, len(rows)))
-    df = spark.createDataFrame(rows, schema).repartition(n)
+    # parallelize, not repartition: a shuffle of a few tiny unit rows is what adaptive execution merges into one
+    # partition, and the analysis would then run in one task
+    df = spark.createDataFrame(spark.sparkContext.parallelize(rows, n), schema)
     docs = df.mapInArrow(analyse_partition, spark_schema(DOCUMENTS))
     docs.write.mode("overwrite").parquet(str(work / "documents"))
     return spark.read.parquet(str(work / "documents"))
