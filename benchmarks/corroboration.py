@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 import sqlite3
 import sys
@@ -46,6 +45,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from tfidf import cos, vectors
 
 import yaml
 
@@ -161,30 +162,9 @@ def system_claim(conn: sqlite3.Connection, aid: str, evidence: str) -> dict | No
 
 # -- the baseline -----------------------------------------------------------------------------------------------------
 
-WORD = re.compile(r"[^\W\d_]+")
-
-
 def tfidf(texts: list[str]) -> list[dict[str, float]]:
-    from newstrace.link.stories import stop_words
-
-    stop = stop_words()
-    bags = [Counter(w for w in WORD.findall(t.casefold()) if w not in stop and len(w) > 2) for t in texts]
-    df: Counter[str] = Counter()
-    for b in bags:
-        df.update(b.keys())
-    n = len(texts)
-    vecs = []
-    for b in bags:
-        v = {w: (1 + math.log(c)) * math.log((1 + n) / (1 + df[w])) for w, c in b.items()}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        vecs.append({w: x / norm for w, x in v.items()})
-    return vecs
-
-
-def cos(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(x * b.get(w, 0.0) for w, x in a.items())
+    """Unit-length TF-IDF vectors of whole articles (the baseline's stories)."""
+    return vectors(texts)
 
 
 def single_pass(vecs: list[dict[str, float]], threshold: float) -> list[int]:

@@ -20,7 +20,6 @@ and (b) average-link agglomerative clustering cut at exactly two clusters per to
 from __future__ import annotations
 
 import argparse
-import math
 import pickle
 import re
 import sys
@@ -31,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newstrace.link.grouping import group_mentions
+from tfidf import cos, vectors
 from newstrace.link.stories import (Mention, load_config, name_key, name_tokens, stop_words,
                                     word_weights)
 
@@ -140,29 +140,11 @@ def cluster_system(docs: list[Document], analyses: list, cfg) -> dict[str, str]:
 
 # -- the baselines --------------------------------------------------------------------------------------------------
 
-WORD = re.compile(r"[^\W\d_]+")
 
 
 def tfidf(docs: list[Document]) -> list[dict[str, float]]:
     """Unit-length TF-IDF vectors (log tf, smoothed idf) over each topic's documents."""
-    stop = stop_words()
-    bags = [Counter(w for w in WORD.findall(d.text.casefold()) if w not in stop and len(w) > 2) for d in docs]
-    df: Counter[str] = Counter()
-    for b in bags:
-        df.update(b.keys())
-    n = len(docs)
-    vecs = []
-    for b in bags:
-        v = {w: (1 + math.log(c)) * math.log((1 + n) / (1 + df[w])) for w, c in b.items()}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        vecs.append({w: x / norm for w, x in v.items()})
-    return vecs
-
-
-def cos(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(x * b.get(w, 0.0) for w, x in a.items())
+    return vectors([d.text for d in docs])
 
 
 def by_topic(docs: list[Document]) -> dict[str, list[int]]:

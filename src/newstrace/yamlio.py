@@ -6,12 +6,15 @@ loader reads them several times faster than the pure-Python one and accepts the 
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 import yaml
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+log = logging.getLogger(__name__)
 
 
 def load_yaml(source: str | bytes | IO[str]) -> Any:
@@ -22,3 +25,16 @@ def load_yaml(source: str | bytes | IO[str]) -> Any:
 def read_yaml(path: Path | str) -> Any:
     """The data of a YAML file read as UTF-8."""
     return load_yaml(Path(path).read_text(encoding="utf-8"))
+
+
+def rule_files(paths: Iterable[Path | str], what: str) -> Iterator[dict[str, Any]]:
+    """The data of each rules file that reads as a YAML mapping, in order (the shipped file first, then the user's);
+    a file that cannot be read is logged as skipped and the others still count."""
+    for path in paths:
+        try:
+            data = read_yaml(path) or {}
+        except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+            log.warning("%s file %s skipped: %s", what, path, exc)
+            continue
+        if isinstance(data, dict):
+            yield data

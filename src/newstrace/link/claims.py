@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
 from newstrace.link.stories import Mention, named_keys
 from newstrace.settings import DATA_DIR, get_settings
-from newstrace.yamlio import read_yaml
+from newstrace.yamlio import rule_files
 
 log = logging.getLogger(__name__)
 
@@ -62,14 +61,7 @@ def load_rules() -> ClaimRules:
     quals: dict[str, str] = {}
     window, tolls, toll_types, labels, nouns = 3, {}, set(), {}, {}
     same: dict[tuple[str, str], str] = {}
-    for path in files:
-        try:
-            data = read_yaml(path) or {}
-        except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-            log.warning("claim rules file %s skipped: %s", path, exc)
-            continue
-        if not isinstance(data, dict):
-            continue
+    for data in rule_files(files, "claim rules"):
         for name, words in (data.get("claim_qualifiers") or {}).items():
             for w in words or []:
                 quals[str(w).casefold()] = str(name)

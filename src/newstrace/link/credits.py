@@ -6,18 +6,12 @@ often missing, day-only or wrong, while a text that credits another outlet canno
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from newstrace.settings import DATA_DIR, get_settings
-from newstrace.yamlio import read_yaml
-
-log = logging.getLogger(__name__)
+from newstrace.yamlio import rule_files
 
 NAME = r"((?:[A-Z][\w&'.-]*\s+){0,4}[A-Z][\w&'.-]*)"
 CUES_BEFORE = re.compile(
@@ -86,15 +80,9 @@ def load_rules() -> CreditRules:
     """The shipped credit rules, extended by any ``NEWSTRACE_LEXICONS`` file that has their keys."""
     words: list[str] = []
     markers: list[str] = []
-    for path in [DATA_DIR / "link" / "credits.yaml", *get_settings().lexicon_files]:
-        try:
-            data = read_yaml(Path(path)) or {}
-        except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-            log.warning("credit rules file %s skipped: %s", path, exc)
-            continue
-        if isinstance(data, dict):
-            words += [str(w).casefold() for w in data.get("wire_byline_words") or []]
-            markers += [str(m).casefold() for m in data.get("alternate_url_markers") or []]
+    for data in rule_files([DATA_DIR / "link" / "credits.yaml", *get_settings().lexicon_files], "credit rules"):
+        words += [str(w).casefold() for w in data.get("wire_byline_words") or []]
+        markers += [str(m).casefold() for m in data.get("alternate_url_markers") or []]
     return CreditRules(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(markers)))
 
 

@@ -25,7 +25,7 @@ import math
 import re
 import sqlite3
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -33,10 +33,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from newstrace.settings import DATA_DIR, get_settings
-from newstrace.yamlio import read_yaml
+from newstrace.yamlio import rule_files
 
 log = logging.getLogger(__name__)
 
@@ -79,14 +78,7 @@ def load_config() -> StoryConfig:
     text_core, text_alone = StoryConfig.text_core, StoryConfig.text_alone  # the defaults, unless a file says
     merge_mean, merge_stories = StoryConfig.merge_mean, StoryConfig.merge_stories
     modalities: set[str] | None = None
-    for path in files:
-        try:
-            data = read_yaml(path) or {}
-        except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-            log.warning("story rules file %s skipped: %s", path, exc)
-            continue
-        if not isinstance(data, dict):
-            continue
+    for data in rule_files(files, "story rules"):
         for fam, types in (data.get("story_families") or {}).items():
             for t in types or []:
                 families[str(t).upper()] = str(fam)
