@@ -188,7 +188,8 @@ def time_links(work: Path, sizes: list[int], master: str, tmp: Path) -> list[dic
             t1 = time.perf_counter()
             link_store(store, 0)
             single = time.perf_counter() - t1
-        out.append({"articles": summary["articles"], "spark_s": round(secs, 2), "shuffle_mib": round(shuffled / 2**20, 2),
+        out.append({"articles": summary["articles"], "spark_s": round(secs, 2),
+                    "shuffle_mib": round(shuffled / 2**20, 2),
                     "components": summary["components"], "largest_component": summary["largest_component"],
                     "bins": summary["bins"], "single_machine_s": round(single, 2)})
         print(json.dumps(out[-1]), flush=True)

@@ -14,7 +14,8 @@ from newstrace.output import err
 
 @app.command("spark")
 def spark_command(
-    sources: Annotated[list[str], typer.Argument(help="Files, folders, globs (HTML, text, JSONL, WARC, Parquet, .gz).")],
+    sources: Annotated[list[str], typer.Argument(
+        help="Files, folders, globs (HTML, text, JSONL, WARC, Parquet, .gz).")],
     out: Annotated[str, typer.Option("--out", "-o", help="Folder for the Parquet tables (replaced tables).")],
     master: Annotated[Optional[str], typer.Option(help="Spark master URL (default local[*]).")] = None,
     partitions: Annotated[Optional[int], typer.Option(min=1, help="Tasks for the analysis (default: cores).")] = None,
