@@ -31,8 +31,7 @@ from pathlib import Path
 
 from newstrace.link.grouping import group_mentions
 from tfidf import cos, vectors
-from newstrace.link.stories import (Mention, load_config, name_key, name_tokens, stop_words,
-                                    word_weights)
+from newstrace.link.stories import Mention, load_config, name_key, name_tokens, word_weights
 
 NO_SPACE_BEFORE = {".", ",", ":", ";", "!", "?", "%", ")", "]", "'s", "n't", "''", "'", "'re", "'ve", "'ll", "'d", "'m"}
 NO_SPACE_AFTER = {"(", "[", "$", "``"}
