@@ -1,19 +1,19 @@
 """Stories: event mentions from different articles that report one real-world event.
 
-A mention (one coded event of one article) is compared only with stories that share a blocking key with it: its
-type family joined with a participant (canonical entity id, else normalised name), with its place, or with a
-participant's country. Among those, a story is accepted when its dates fall inside the window, its place country
-does not contradict, its established targets do not contradict, and a score over participants, place, date,
-evidence wording and event mode reaches the threshold. Assignment is greedy and incremental: a new mention joins the
-best story or founds one, so adding articles never recomputes the corpus.
+A mention (one coded event of one article) is compared only with the stored mentions that share a blocking key with
+it: its type family joined with a named participant's name, a distinctive name word, its place, the sentence it is
+stated in, or (for a headline and its lead) the article; failing all of them, a participant's country. Two mentions
+are **linked** when their dates fall inside the window, their place countries and their counterparts do not
+contradict, and a score over participants, wording, place, date and event type reaches the threshold
+(``pair_score``; words weigh by a fixed rarity, ``rarity``, never by corpus counts, so a link depends on its two
+mentions alone). Links are kept in the store (``story_links``) with each mention's keys (``mention_keys``); a new
+mention's links are added, and every connected group of links it touches is cut into stories again
+(``link.grouping.cluster``), so the stories depend on the mentions alone: the same in any ingest order or batch,
+and an incremental link equals a full one.
 
-Evidence wording is compared as vectors of words weighed by log term frequency and by inverse document frequency
-over the store's story mentions; those document frequencies live in the store (``story_words``) and each batch of
-new mentions is counted in before it is assigned, so the weights follow the corpus without recomputing it.
-
-The decision works on ``Mention`` objects and a ``StoryIndex``; ``MemoryIndex`` keeps stories in memory (used by
-``benchmarks/stories.py``), ``SQLiteStoryIndex`` keeps them in the store's ``stories``/``story_members``/
-``story_keys``/``story_words`` tables.
+``link_stories`` does this for the new articles of a link run; ``load_mentions`` builds mentions from the store's
+events, entities and places; generic participants ("the two sides", "officials", bare nationality words) give no
+key and no name words.
 """
 
 from __future__ import annotations
