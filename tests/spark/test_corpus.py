@@ -90,6 +90,13 @@ def test_load_builds_a_store_that_exports_the_same_tables(outputs, tmp_path: Pat
     for table in TABLES:
         again, want = export_table(tmp_path / "again", table), export_table(exported, table)
         assert sorted_rows(again) == sorted_rows(want), (table, differences(again, want))
+    # the Python API reads the loaded store like one built by ingest
+    import newstrace
+
+    nt = newstrace.open(tmp_path / "loaded.db")
+    corroborated = list(nt.stories(verdict="corroborated"))
+    assert corroborated and all(s.independent_outlets >= 2 for s in corroborated)
+    assert list(nt.events(type="CONSULT"))
 
 
 def test_components_join_articles_through_shared_keys(spark) -> None:
