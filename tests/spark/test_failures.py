@@ -51,3 +51,14 @@ def test_failing_documents_are_recorded_and_the_partition_goes_on(spark, tmp_pat
     titles = sorted(a["title"] for a in read_table(tmp_path / "out", "articles").to_pylist())
     assert titles == ["Ferry strike in Ossaly", "Ferry strike in Port Caskel", "Ferry strike in Velmora"]
     assert stats.failed == 3 and stats.articles == 3
+
+
+def test_a_run_where_every_document_fails_still_writes_every_table(spark, tmp_path: Path) -> None:
+    from newstrace.export.tables import TABLES
+    from newstrace.spark.job import run
+
+    (tmp_path / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+    stats = run([str(tmp_path / "image.html")], tmp_path / "out", spark=spark, partitions=1)
+    assert stats.failed == 1 and stats.articles == 0
+    for table in TABLES:
+        assert read_table(tmp_path / "out", table).num_rows == 0, table

@@ -92,16 +92,28 @@ def analyse(spark: Any, sources: list[str], work: Path, partitions: int, split_b
     return spark.read.parquet(str(work / "documents"))
 
 
-def write_article_tables(spark: Any, records_path: Path, out: Path) -> dict[str, int]:
-    """Step 5 for the article-level tables: each built by ``tables.table_batches`` from the records."""
-    from newstrace.spark.tables import table_batches
+def write_article_tables(spark: Any, records_path: Path, out: Path, work: Path) -> dict[str, int]:
+    """Step 5 for the article-level tables: every record turned into the rows of all seven tables in one pass
+    (``tables.all_rows_batches``, the export's ``article_rows``), staged by table, then each table typed and
+    written; returns rows per table."""
+    from pyspark.sql import functions as F
+
+    from newstrace.spark.tables import ROWS, all_rows_batches, typed_batches
 
     records = spark.read.parquet(str(records_path)).select("seq", "row", "links")
-    counts: dict[str, int] = {}
+    rows = records.mapInArrow(all_rows_batches, spark_schema(ROWS))
+    rows.write.mode("overwrite").partitionBy("table").parquet(str(work / "rows"))
+    counts = {table: 0 for table in ARTICLE_TABLES}
+    if not any((work / "rows").rglob("*.parquet")):  # no article at all: every document failed
+        for table in ARTICLE_TABLES:
+            write_empty(out, table)
+        return counts
+    staged = spark.read.parquet(str(work / "rows"))
+    counts.update({r["table"]: r["count"] for r in staged.groupBy("table").count().collect()})
     for table in ARTICLE_TABLES:
-        df = records.mapInArrow(partial(table_batches, table), spark_schema(with_partition(schema_of(table))))
-        write(df, out, table)
-        counts[table] = spark.read.parquet(str(out / table)).count() if any((out / table).rglob("*.parquet")) else 0
+        part = staged.where(F.col("table") == table).select("row", PARTITION)
+        write(part.mapInArrow(partial(typed_batches, table), spark_schema(with_partition(schema_of(table)))),
+              out, table)
     return counts
 
 
@@ -163,7 +175,7 @@ def run(sources: list[str], out: str | Path, *, master: str | None = None, parti
 
     t = time.perf_counter()
     write(spark.read.parquet(str(records_path)), outp, "records")
-    stats.rows = write_article_tables(spark, records_path, outp)
+    stats.rows = write_article_tables(spark, records_path, outp, work)
     stats.articles = stats.rows.get("articles", 0)
     stats.seconds["tables"] = round(time.perf_counter() - t, 2)
     if not keep_work:

@@ -172,19 +172,6 @@ def link_group(pdf: Any) -> Any:
     return pd.DataFrame(rows, columns=OUT.names)
 
 
-def export_batches(table: str, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """``mapInArrow`` body: the ``export`` rows of ``table`` (JSON) in, typed rows of the export table out."""
-    schema = with_partition(TABLES[table])
-    for batch in batches:
-        cols = batch.to_pydict()
-        rows = []
-        for row, date in zip(cols["row"], cols[PARTITION]):
-            r = json.loads(row)
-            r[PARTITION] = date
-            rows.append(r)
-        yield pa.RecordBatch.from_pylist(rows, schema=schema)
-
-
 # -- the step ------------------------------------------------------------------------------------------------------
 def link_records(spark: Any, records: Any, work: Path, out: Path, partitions: int) -> dict[str, Any]:
     """Link the run's records; writes ``work/linked`` (the records after linking), the link export tables and
@@ -197,6 +184,7 @@ def link_records(spark: Any, records: Any, work: Path, out: Path, partitions: in
     from newstrace.spark.components import components
     from newstrace.spark.job import write
     from newstrace.spark.schema import spark_schema
+    from newstrace.spark.tables import typed_batches
 
     recs = records.select("seq", "article_id", "row")
     keys = recs.mapInArrow(key_batches, spark_schema(KEYS))
@@ -223,7 +211,7 @@ def link_records(spark: Any, records: Any, work: Path, out: Path, partitions: in
      .write.mode("overwrite").parquet(str(work / "linked")))
     for table in LINK_TABLES:
         part = done.where((F.col("kind") == "export") & (F.col("name") == table)).select("row", PARTITION)
-        write(part.mapInArrow(partial(export_batches, table), spark_schema(with_partition(TABLES[table]))),
+        write(part.mapInArrow(partial(typed_batches, table), spark_schema(with_partition(TABLES[table]))),
               out, table)
     write(done.where(F.col("kind") == "store").select(F.col("bin").alias("component"), F.col("name").alias("table"),
                                                       "row"), out, "link_rows")

@@ -1,8 +1,9 @@
 """Export-table rows from a Spark run's records, with the export's own code (``newstrace.export.tables``).
 
 A record is one stored article row (JSON) with its ``seq`` and, after linking, the story of each of its events.
-``table_batches`` rebuilds the ``Item`` that ``newstrace export`` reads from a store (``Selection._item``) and
-yields ``article_rows(item)`` for one table, so every column means and holds what the export writes.
+``all_rows_batches`` rebuilds the ``Item`` that ``newstrace export`` reads from a store (``Selection._item``) and
+yields ``article_rows(item)``, so every column means and holds what the export writes; ``typed_batches`` turns one
+table's staged rows into the export's Arrow schema.
 """
 
 from __future__ import annotations
@@ -28,26 +29,36 @@ def item_of(seq: int, row: dict[str, Any], links: dict[str, Any] | None) -> Item
     return it
 
 
-def rows_of(table: str, seq: int, row_json: str, links_json: str | None) -> Iterator[dict[str, Any]]:
-    """The rows of ``table`` that one record contributes, each with its ``pub_date`` partition value."""
-    row = json.loads(row_json)
-    it = item_of(seq, row, json.loads(links_json) if links_json else None)
-    date = pub_date(row.get("published"))
-    for name, out in article_rows(it):
-        if name == table:
-            out[PARTITION] = date
-            yield out
+ROWS = pa.schema([("table", pa.string()), (PARTITION, pa.string()), ("row", pa.string())])
 
 
-def table_batches(table: str, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """``mapInArrow`` body: record batches (``seq``, ``row``, ``links``) in, batches of ``table`` out."""
-    schema = with_partition(TABLES[table])
+def all_rows_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """``mapInArrow`` body: records in, the rows of every article-level table out as (table, pub_date, row JSON),
+    so each record is parsed and turned into rows once for all seven tables."""
     for batch in batches:
         cols = batch.to_pydict()
         out: list[dict[str, Any]] = []
-        for seq, row, links in zip(cols["seq"], cols["row"], cols["links"]):
-            out.extend(rows_of(table, seq, row, links))
-        yield pa.RecordBatch.from_pylist(out, schema=schema)
+        for seq, row_json, links_json in zip(cols["seq"], cols["row"], cols["links"]):
+            row = json.loads(row_json)
+            it = item_of(seq, row, json.loads(links_json) if links_json else None)
+            date = pub_date(row.get("published"))
+            out.extend({"table": name, PARTITION: date, "row": json.dumps(r, ensure_ascii=False)}
+                       for name, r in article_rows(it))
+        yield pa.RecordBatch.from_pylist(out, schema=ROWS)
+
+
+def typed_batches(table: str, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """``mapInArrow`` body: one table's rows as JSON (``row``, ``pub_date``) in, typed rows of the table out (JSON
+    keeps every value these tables hold exactly: strings, integers, floats, booleans, lists of strings)."""
+    schema = with_partition(TABLES[table])
+    for batch in batches:
+        cols = batch.to_pydict()
+        rows = []
+        for row, date in zip(cols["row"], cols[PARTITION]):
+            r = json.loads(row)
+            r[PARTITION] = date
+            rows.append(r)
+        yield pa.RecordBatch.from_pylist(rows, schema=schema)
 
 
 def story_table_rows(story: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
