@@ -40,8 +40,9 @@ def _snapshot(db: Path) -> dict[str, list[tuple]]:
             "claims": sorted(conn.execute("SELECT id, story_id, label, verdict, independent_outlets, central"
                                           " FROM claims")),
             "claim_reports": sorted(conn.execute("SELECT claim_id, article_id, event_id, role, voice FROM claim_reports")),
-            "reports": sorted(conn.execute("SELECT story_id, article_id, copied_from, outlet_group, stance"
-                                           " FROM story_reports")),
+            # in the order a story lists them (time, then article id): the same whatever the ingest order
+            "reports": list(conn.execute("SELECT story_id, article_id, copied_from, outlet_group, stance"
+                                         " FROM story_reports ORDER BY story_id, rowid")),
             "reuse": sorted(conn.execute("SELECT copy_id, origin_id, kind, direction_by FROM reuse_links")),
         }
     finally:

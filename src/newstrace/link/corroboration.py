@@ -415,13 +415,16 @@ def _write_claims(conn: sqlite3.Connection, story_id: str, claims: list[Claim], 
 
 
 def _time_order(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Reports in publication order, with ingest order where dates are missing or equal (reuse.earlier's rule)."""
+    """Reports in publication order (reuse.earlier's rule), the article id where dates are missing or equal (never
+    ingest order, so the same articles list the same way whatever order they came in)."""
     import functools
 
     def cmp(a: dict[str, Any], b: dict[str, Any]) -> int:
         if a is b:
             return 0
-        first, _ = earlier(a["published"], a["seq"], b["published"], b["seq"])
+        first, how = earlier(a["published"], 0, b["published"], 0)
+        if how != "published":
+            return -1 if a["article"] < b["article"] else 1
         return -1 if first else 1
 
     return sorted(reports, key=functools.cmp_to_key(cmp))
