@@ -2,8 +2,9 @@
 
 1. ``key_batches`` (``mapInArrow``): every article's candidate keys, computed by the link code's own functions:
    the MinHash-LSH band keys of its text (``link.reuse.fingerprint``; a band key more than ``BUCKET_CAP``
-   articles share is boilerplate and dropped, as ``link.reuse.candidates`` drops it), the story blocking keys of
-   its events (``link.stories.blocking_keys`` over ``load_mentions``) and the blocking keys of its entities
+   articles share is boilerplate and dropped, as ``link.reuse.candidates`` drops it), the rare words of its lead
+   (``link.paraphrase.lead_keys``, with its bucket cap), the story blocking keys of its events
+   (``link.stories.blocking_keys`` over ``load_mentions``) and the blocking keys of its entities
    (``link.resolve.block_keys``).
 2. ``components.components``: articles that share a key, directly or through others, form one component. Two
    articles in different components share no candidate key, so no rule ever compares them: linking each
@@ -65,11 +66,18 @@ def article_keys(store: Store, records: list[dict[str, Any]]) -> Iterator[tuple[
     from newstrace.link.reuse import fingerprint
     from newstrace.link.stories import blocking_keys, load_config, load_mentions
 
+    try:  # rewrites are also looked for between articles whose leads share rare words
+        from newstrace.link.paraphrase import lead_keys
+    except ImportError:  # a link stage without lead keys
+        lead_keys = None
+
     seq_of = {r["article_id"]: r["seq"] for r in records}
     for rec in records:
         row = json.loads(rec["row"])
         for k in fingerprint(row["text"]).band_keys():
             yield rec["seq"], f"r:{k}"
+        for k in lead_keys(row["text"]) if lead_keys else ():
+            yield rec["seq"], f"l:{k}"
         for e in analysis_from_row(row).entities:
             for k in block_keys(e.name, list(e.aliases or []), e.type):
                 yield rec["seq"], f"e:{k}"
@@ -173,6 +181,14 @@ def link_group(pdf: Any) -> Any:
 
 
 # -- the step ------------------------------------------------------------------------------------------------------
+def _lead_cap() -> int | None:
+    try:
+        from newstrace.link.paraphrase import LEAD_BUCKET_CAP
+    except ImportError:
+        return None
+    return int(LEAD_BUCKET_CAP)
+
+
 def link_records(spark: Any, records: Any, work: Path, out: Path, partitions: int) -> dict[str, Any]:
     """Link the run's records; writes ``work/linked`` (the records after linking), the link export tables and
     ``link_rows`` under ``out``; returns a summary (components, bins, rounds, largest component)."""
@@ -190,9 +206,14 @@ def link_records(spark: Any, records: Any, work: Path, out: Path, partitions: in
     keys = recs.mapInArrow(key_batches, spark_schema(KEYS))
     keys.write.mode("overwrite").parquet(str(work / "keys"))
     keys = spark.read.parquet(str(work / "keys"))
-    # a band key shared by more than BUCKET_CAP articles is boilerplate: link.reuse drops it, so it joins nothing
+    # a band key shared by more than BUCKET_CAP articles is boilerplate: link.reuse drops it, so it joins nothing;
+    # so is a lead word in more than LEAD_BUCKET_CAP leads (link.paraphrase.lead_pairs)
     hot = (keys.where(F.col("key").startswith("r:")).groupBy("key").count()
            .where(F.col("count") > BUCKET_CAP).select("key"))
+    lead_cap = _lead_cap()
+    if lead_cap is not None:
+        hot = hot.union(keys.where(F.col("key").startswith("l:")).groupBy("key").count()
+                        .where(F.col("count") > lead_cap).select("key"))
     keys = keys.join(hot, "key", "left_anti")
     comp, rounds = components(keys, recs)
     sizes = comp.groupBy("component").agg(F.count("*").alias("size"))
