@@ -22,7 +22,7 @@ from typing import Any
 from newstrace.link.claims import stored_claims
 from newstrace.model import Analysis, Article
 from newstrace.server.claimlist import ClaimFilter, claim_rows
-from newstrace.store.sqlite import (ARTICLE_ORDER_BY, SearchSyntaxError, Store, analysis_from_row,
+from newstrace.store.sqlite import (ARTICLE_ORDER_BY, SearchSyntaxError, Store, analysis_from_row, article_filters,
                                     article_from_row)
 
 log = logging.getLogger(__name__)
@@ -89,16 +89,7 @@ class Reader:
     def articles(self, *, limit: int, offset: int, outlet: str | None = None, since: str | None = None,
                  until: str | None = None) -> list[dict[str, Any]]:
         """Article summaries, newest publication first, undated last (the CLI's order: ``ARTICLE_ORDER_BY``)."""
-        where, args = [], []
-        if outlet:
-            where.append("a.outlet = ?")
-            args.append(outlet)
-        if since:
-            where.append("a.published >= ?")
-            args.append(since)
-        if until:
-            where.append("a.published <= ?")
-            args.append(until + "\uffff")
+        where, args = article_filters(outlet, since, until)
         sql = (
             "SELECT a.seq, a.id, a.url, a.outlet, a.title, a.byline, a.published, length(a.text) AS chars,"
             " (SELECT count(*) FROM entities e WHERE e.article_id=a.id) AS entities,"

@@ -37,6 +37,24 @@ def _json(value: Any) -> str:
     return json.dumps(to_dict(value), ensure_ascii=False)
 
 
+def article_filters(outlet: str | None = None, since: str | None = None,
+                    until: str | None = None) -> tuple[list[str], list[Any]]:
+    """SQL conditions (over ``a``, the articles table) and their arguments for the listings' common filters: one
+    outlet, published on or after ``since``, on or before ``until`` (a date: the whole day counts)."""
+    where: list[str] = []
+    args: list[Any] = []
+    if outlet:
+        where.append("a.outlet = ?")
+        args.append(outlet)
+    if since:
+        where.append("a.published >= ?")
+        args.append(since)
+    if until:
+        where.append("a.published <= ?")
+        args.append(until + "\uffff")
+    return where, args
+
+
 class StoreError(RuntimeError):
     """The database cannot be opened or is not a newstrace store."""
 
@@ -281,13 +299,7 @@ class Store:
         ``query`` is what a user typed (words and "phrases", see ``fts_match``; FTS5 syntax with ``raw``): it never
         fails on plain text, and a query with no word in it matches nothing.
         """
-        where, args = [], []
-        if outlet:
-            where.append("a.outlet = ?")
-            args.append(outlet)
-        if since:
-            where.append("a.published >= ?")
-            args.append(since)
+        where, args = article_filters(outlet, since)
         if query is not None:
             match = fts_match(query, raw=raw)
             if not match:
@@ -316,16 +328,8 @@ class Store:
         match = fts_match(query, raw=raw)
         if not match:
             return []
-        where, args = ["articles_fts MATCH ?"], [match]
-        if outlet:
-            where.append("a.outlet = ?")
-            args.append(outlet)
-        if since:
-            where.append("a.published >= ?")
-            args.append(since)
-        if until:
-            where.append("a.published <= ?")
-            args.append(until + "\uffff")
+        where, args = article_filters(outlet, since, until)
+        where, args = ["articles_fts MATCH ?", *where], [match, *args]
         open_, close = (m.replace("'", "''") for m in marks)
         sql = (
             "SELECT a.id, a.outlet, a.title, a.published, a.url,"
