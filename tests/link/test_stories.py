@@ -171,3 +171,16 @@ def test_a_headline_and_its_lead_are_one_event():
     assert link_score(head, lead, cfg) >= cfg.threshold
     assert "ASSAULT|lead|a" in {k.replace(cfg.family("ASSAULT"), "ASSAULT") for k in blocking_keys(head)}
     assert _headline_and_lead(head, lead) and not _headline_and_lead(head, later)  # deep in the body: its own
+
+
+def test_candidate_keys_name_every_source(tmp_path):
+    """Every kind of candidate key is listed for stored articles, and two reports of one visit share keys."""
+    from newstrace.link.candidates import candidate_keys
+
+    with Store(tmp_path / "t.db") as store:
+        ids = store_docs(store, corpus())
+        keys: dict[str, set[str]] = {}
+        for aid, key in candidate_keys(store.conn, ids):
+            keys.setdefault(aid, set()).add(key)
+    assert {k[:2] for ks in keys.values() for k in ks} == {"r:", "l:", "e:", "s:"}
+    assert keys[ids[3]] & keys[ids[4]]  # two reports of the visit

@@ -61,29 +61,13 @@ def insert_records(store: Store, records: Iterable[dict[str, Any]]) -> None:
 
 # -- 1. candidate keys -----------------------------------------------------------------------------------------
 def article_keys(store: Store, records: list[dict[str, Any]]) -> Iterator[tuple[int, str]]:
-    """(seq, key) for every candidate key of these articles (already in ``store``)."""
-    from newstrace.link.resolve import block_keys
-    from newstrace.link.reuse import fingerprint
-    from newstrace.link.stories import blocking_keys, load_config, load_mentions
-
-    try:  # rewrites are also looked for between articles whose leads share rare words
-        from newstrace.link.paraphrase import lead_keys
-    except ImportError:  # a link stage without lead keys
-        lead_keys = None
+    """(seq, key) for every candidate key of these articles (already in ``store``): the link stage's own
+    ``link.candidates.candidate_keys``, so the components hold every pair the single-machine link compares."""
+    from newstrace.link.candidates import candidate_keys
 
     seq_of = {r["article_id"]: r["seq"] for r in records}
-    for rec in records:
-        row = json.loads(rec["row"])
-        for k in fingerprint(row["text"]).band_keys():
-            yield rec["seq"], f"r:{k}"
-        for k in lead_keys(row["text"]) if lead_keys else ():
-            yield rec["seq"], f"l:{k}"
-        for e in analysis_from_row(row).entities:
-            for k in block_keys(e.name, list(e.aliases or []), e.type):
-                yield rec["seq"], f"e:{k}"
-    for m in load_mentions(store.conn, list(seq_of), load_config()):
-        for k in blocking_keys(m):
-            yield seq_of[m.article_id], f"s:{k}"
+    for aid, key in candidate_keys(store.conn, list(seq_of)):
+        yield seq_of[aid], key
 
 
 def key_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
