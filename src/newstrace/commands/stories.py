@@ -75,7 +75,8 @@ def stories(
     fmt: FormatOpt = Format.table,
     limit: LimitOpt = 50,
     entity: Annotated[Optional[str], typer.Option("--entity", "-e", help="Only stories with this actor (name or part of it).")] = None,
-    verdict: Annotated[Optional[str], typer.Option("--verdict", help="corroborated | single-source | contested")] = None,
+    verdict: Annotated[Optional[str], typer.Option(
+        "--verdict", help=f"Only stories whose central claim has this verdict ({' | '.join(VERDICTS)}).")] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="First seen on or after this date (YYYY-MM-DD).")] = None,
 ) -> None:
     """List stories: events reported across articles, with independent outlets and a verdict."""
