@@ -238,6 +238,19 @@ class Newstrace:
                             independent_outlets=row["independent_outlets"], verdict=row["verdict"], reports=reports)
         return Records(itertools.islice(gen(), limit))
 
+    def claims(self, *, single_source: bool = False, verdict: str | None = None, flag: str | None = None,
+               source_kind: str | None = None, outlet: str | None = None, entity: str | None = None,
+               type: str | None = None, limit: int | None = None) -> Records[dict[str, Any]]:  # noqa: A002
+        """Claims as ``newstrace claims`` and ``/api/claims`` list them: one row per coded event with the verdict of
+        the claim it states, the article's role for it and the source it rests on (``single_source`` selects the
+        claims no independent outlet confirms: single-source or unverified). Raises ``ValueError`` for a filter value
+        the listing does not take."""
+        from newstrace.server.claimlist import ClaimFilter, claim_rows
+
+        f = ClaimFilter(single_source=single_source, verdict=verdict, flag=flag, source_kind=source_kind,
+                        outlet=outlet, entity=entity, type=type)
+        return Records(claim_rows(self.store.conn, f, limit=limit if limit is not None else -1, offset=0))
+
     def export(self, fmt: str, target: str | Path | None = None, **filters: Any) -> Any:
         """Export this store like ``newstrace export`` (returns the ``ExportStats``)."""
         from newstrace.export import export
