@@ -146,3 +146,24 @@ def test_a_denial_that_restates_the_claim_still_contests_it(tmp_path):
             "SELECT k.verdict FROM claims k JOIN claim_reports c ON c.claim_id=k.id WHERE c.article_id=?"
             " AND c.role='asserts'", (ids[0],)).fetchall()
         assert rows and all(r[0] == "contested" for r in rows), [tuple(r) for r in store.conn.execute("SELECT label, verdict, why FROM claims")]
+
+
+def test_a_denial_naming_another_counterpart_denies_nothing_else():
+    from newstrace.link.corroboration import same_parties
+    from newstrace.link.stories import Mention
+
+    claim = Mention("a", "v1", "CONSULT", "talk", actors=frozenset({"n:foreign office"}),
+                    targets=frozenset({"n:taliban"}), tokens=frozenset({"taliban"}),
+                    countries=frozenset({"PAK", "AFG"}), words=frozenset({"protest", "taliban"}))
+    # "Taliban officials denied meeting the American delegation": the Taliban, but another counterpart
+    american = Mention("b", "v2", "CONSULT", "talk", actors=frozenset({"n:taliban"}), tokens=frozenset({"taliban"}),
+                       target_countries=frozenset({"USA"}), modality="negated")
+    assert not same_parties(american, [claim])
+    delegation = Mention("c", "v2", "CONSULT", "talk", actors=frozenset({"n:taliban"}), tokens=frozenset({"taliban"}),
+                         targets=frozenset({"x:the visiting delegation"}),
+                         names={"x:the visiting delegation": "the visiting delegation"}, modality="negated")
+    assert not same_parties(delegation, [claim])
+    # "the Taliban denied meeting the Foreign Office": the claim's own counterpart
+    own = Mention("d", "v2", "CONSULT", "talk", actors=frozenset({"n:taliban"}), tokens=frozenset({"taliban"}),
+                  targets=frozenset({"n:foreign office"}), modality="negated")
+    assert same_parties(own, [claim])

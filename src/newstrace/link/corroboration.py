@@ -154,6 +154,8 @@ def same_parties(n: Mention, backing: list[Mention]) -> bool:
     """Whether a negated mention speaks of the parties of a claim's mentions: a named participant or a distinctive
     name word in common, or (when it names nobody) the same place. "Taliban officials denied meeting the American
     delegation" contradicts no claim about a Qatari minister's mediation, however close the two sentences stand."""
+    if _other_counterpart(n, backing):
+        return False
     named = frozenset().union(*(named_keys(m.participants) for m in backing))
     tokens = frozenset().union(*(m.tokens for m in backing))
     if named_keys(n.participants) & named or n.tokens & tokens:
@@ -162,28 +164,66 @@ def same_parties(n: Mention, backing: list[Mention]) -> bool:
     return not named_keys(n.participants) and bool(n.place and n.place in places)
 
 
-def _negated_near(conn: sqlite3.Connection, members: list[Mention], article_ids: list[str]) -> list[Mention]:
+def _other_counterpart(n: Mention, backing: list[Mention]) -> bool:
+    """Whether a negated mention names a counterpart the claim's mentions never speak of: "denied meeting the
+    American delegation" denies a meeting with that delegation, not every meeting its actor had. A named
+    counterpart is matched by key or name word, a phrase by its words among the claim's names and sentences, one
+    known only by its nationality by the countries of the claim's parties."""
+    targets = [k for k in n.targets if k]
+    if not targets:
+        # a counterpart known only by its nationality ("the American delegation") still says whose it is
+        countries = frozenset().union(*(m.countries for m in backing))
+        return bool(n.target_countries and countries and not n.target_countries & countries)
+    named = frozenset().union(*(m.participants for m in backing))
+    tokens = frozenset().union(*(m.tokens for m in backing))
+    words = frozenset().union(*(m.words for m in backing))
+    for key in targets:
+        if key in named or _tokens_of_key(n, key) & tokens:
+            return False
+        if key.startswith("x:") and _phrase_words(n.names.get(key, key[2:])) & (words | tokens):
+            return False
+    return True
+
+
+def _tokens_of_key(n: Mention, key: str) -> frozenset[str]:
+    from newstrace.link.stories import name_tokens
+
+    return name_tokens(n.names.get(key), load_config().name_stopwords)
+
+
+def _phrase_words(phrase: str) -> frozenset[str]:
+    """The stemmed content words of a participant phrase rarer than "said" or "people" ("american", "delegation")."""
+    from newstrace.link.stories import NAME_WORD_RARITY, word_weights
+
+    _, weights = word_weights(phrase)
+    return frozenset(w for w, r in weights.items() if r >= NAME_WORD_RARITY)
+
+
+def _negated_near(conn: sqlite3.Connection, members: list[Mention],
+                  article_ids: list[str]) -> tuple[list[Mention], dict[tuple[str, str], set[tuple[str, str]]]]:
     """The negated mentions a story's claims may be denied by: those of its own articles, and those linked to its
     members (``story_links``) that the grouping kept in another story (a denial whose article restates the claim
-    it denies forms a story of its own). Loaded once per story, in a fixed order."""
+    it denies forms a story of its own), with the members each of the latter is linked to. Loaded once per story,
+    in a fixed order."""
     refs = {m.ref for m in members}
-    linked: set[tuple[str, str]] = set()
+    linked: dict[tuple[str, str], set[tuple[str, str]]] = {}
     for a, e in sorted(refs):
         for r in conn.execute("SELECT b_article, b_event FROM story_links WHERE a_article=? AND a_event=?"
                               " UNION SELECT a_article, a_event FROM story_links WHERE b_article=? AND b_event=?",
                               (a, e, a, e)):
             if (r[0], r[1]) not in refs:
-                linked.add((r[0], r[1]))
+                linked.setdefault((r[0], r[1]), set()).add((a, e))
     cfg = load_config()
     out = [n for n in load_mentions(conn, article_ids, cfg) if n.modality == "negated"]
     if linked:
         own = {n.ref for n in out}
-        out += [n for n in load_mentions(conn, sorted({a for a, _ in linked}), cfg, only=linked)
+        out += [n for n in load_mentions(conn, sorted({a for a, _ in linked}), cfg, only=set(linked))
                 if n.modality == "negated" and n.ref not in own]
-    return sorted(out, key=lambda n: n.ref)
+    return sorted(out, key=lambda n: n.ref), linked
 
 
-def _denials_elsewhere(c: Claim, negated: list[Mention], group_of: Any, voice_of: Any) -> None:
+def _denials_elsewhere(c: Claim, negated: list[Mention], group_of: Any, voice_of: Any,
+                       linked: dict[tuple[str, str], set[tuple[str, str]]]) -> None:
     """Denials of this claim that the story did not take in: a negated mention, in an article of the story, of the
     same claim or a more general one that speaks of the claim's parties (``same_parties``).
 
@@ -196,9 +236,12 @@ def _denials_elsewhere(c: Claim, negated: list[Mention], group_of: Any, voice_of
     cfg = load_config()
     rules = load_rules()
     known = {(r["article"], r["event"]) for r in c.reports}
+    own = {m.ref for m in c.mentions}
     for n in negated:
         if n.ref in known or not denies(claim_key(n, rules), c.key) or not same_parties(n, c.mentions):
             continue
+        if n.ref in linked and not linked[n.ref] & own:
+            continue  # a denial from another story counts only where it is linked to this claim's own reports
         if any(incompatible(n, m, cfg) for m in c.mentions[:5]):
             continue
         voice = voice_of(n)
@@ -278,10 +321,14 @@ def corroborate(conn: sqlite3.Connection, story_id: str, groups: OutletGroups,
     by_article: dict[str, list[Mention]] = defaultdict(list)
     for m in members:
         by_article[m.article_id].append(m)
-    graph = ReuseGraph.load(conn, by_article)
+    # the negated mentions of the story's articles and those linked to its reports, for denials (loaded once)
+    negated, linked = _negated_near(conn, members, sorted(by_article))
+    around = set(by_article) | {n.article_id for n in negated}
+    graph = ReuseGraph.load(conn, around)
     voices: dict[tuple[str, str], str] = {m.ref: graph.voice(m.article_id, m.ev_start, m.ev_end) for m in members}
-    infos = _articles(conn, set(by_article) | set(voices.values()))
-    genres = _genres(conn, set(by_article) | set(voices.values()))
+    denial_voices = {graph.voice(n.article_id, n.ev_start, n.ev_end) for n in negated}
+    infos = _articles(conn, around | set(voices.values()) | denial_voices)
+    genres = _genres(conn, around | set(voices.values()) | denial_voices)
 
     def group_of(aid: str) -> str:
         info = infos.get(aid)
@@ -298,8 +345,6 @@ def corroborate(conn: sqlite3.Connection, story_id: str, groups: OutletGroups,
     if not claims:  # a story of denials only: each denied claim stands as stated
         for m in sorted(members, key=lambda x: x.ref):
             claims.setdefault(keys[m.ref], Claim(keys[m.ref], []))
-    # the negated mentions of the story's articles, for denials the story did not take in (loaded once)
-    negated = _negated_near(conn, members, sorted(by_article))
     for c in claims.values():
         anonymous = []
         backing = [m for m in members if m.modality != "negated" and supports(keys[m.ref], c.key)]
@@ -324,7 +369,7 @@ def corroborate(conn: sqlite3.Connection, story_id: str, groups: OutletGroups,
                               "voice": grp, "copied_from": voice if voice != m.article_id else None,
                               "source_kind": m.source_kind or "author", "start": m.ev_start, "end": m.ev_end})
         c.anonymous_only = bool(anonymous) and all(anonymous)
-        _denials_elsewhere(c, negated, group_of, lambda n: graph.voice(n.article_id, n.ev_start, n.ev_end))
+        _denials_elsewhere(c, negated, group_of, lambda n: graph.voice(n.article_id, n.ev_start, n.ev_end), linked)
         _restated_denials(c)
     judged = [c for c in claims.values() if c.mentions or c.reports]
     judge(judged)
