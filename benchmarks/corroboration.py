@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from tfidf import cos, vectors
+from tfidf import single_pass, vectors
 
 import yaml
 
@@ -165,18 +165,6 @@ def system_claim(conn: sqlite3.Connection, aid: str, evidence: str) -> dict | No
 def tfidf(texts: list[str]) -> list[dict[str, float]]:
     """Unit-length TF-IDF vectors of whole articles (the baseline's stories)."""
     return vectors(texts)
-
-
-def single_pass(vecs: list[dict[str, float]], threshold: float) -> list[int]:
-    labels: list[int] = []
-    for k in range(len(vecs)):
-        best, lab = 0.0, None
-        for j in range(k):
-            s = cos(vecs[k], vecs[j])
-            if s > best:
-                best, lab = s, labels[j]
-        labels.append(lab if lab is not None and best >= threshold else k)
-    return labels
 
 
 def domain(url: str | None) -> str | None:

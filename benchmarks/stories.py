@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newstrace.link.grouping import group_mentions
-from tfidf import cos, vectors
+from tfidf import cos, single_pass, vectors
 from newstrace.link.stories import Mention, load_config, name_key, name_tokens, word_weights
 
 NO_SPACE_BEFORE = {".", ",", ":", ";", "!", "?", "%", ")", "]", "'s", "n't", "''", "'", "'re", "'ve", "'ll", "'d", "'m"}
@@ -157,15 +157,7 @@ def baseline_single_pass(docs: list[Document], threshold: float) -> dict[str, st
     """TF-IDF cosine, the same one-pass assignment: join the story of the most similar earlier document."""
     out = {}
     for topic, idx in by_topic(docs).items():
-        vecs = tfidf([docs[i] for i in idx])
-        labels: list[int] = []
-        for k in range(len(idx)):
-            best, lab = 0.0, None
-            for j in range(k):
-                s = cos(vecs[k], vecs[j])
-                if s > best:
-                    best, lab = s, labels[j]
-            labels.append(lab if lab is not None and best >= threshold else k)
+        labels = single_pass(tfidf([docs[i] for i in idx]), threshold)
         out.update({docs[i].name: f"{topic}:{labels[k]}" for k, i in enumerate(idx)})
     return out
 

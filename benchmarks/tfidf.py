@@ -1,4 +1,5 @@
-"""The TF-IDF baseline the story benchmarks share: unit-length vectors of a set of texts and their cosine.
+"""The TF-IDF baseline the story benchmarks share: unit-length vectors of a set of texts, their cosine, and the
+one-pass clustering over them.
 
 Log term frequency and smoothed inverse document frequency over the texts given (one ECB+ topic, one corpus), the
 words being runs of letters of three or more, spaCy's English stop words left out.
@@ -36,3 +37,17 @@ def cos(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(x * b.get(w, 0.0) for w, x in a.items())
+
+
+def single_pass(vecs: list[dict[str, float]], threshold: float) -> list[int]:
+    """A cluster label per vector, in order: each joins the cluster of the most similar earlier vector when that
+    cosine reaches ``threshold``, else founds its own (labelled by its index)."""
+    labels: list[int] = []
+    for k in range(len(vecs)):
+        best, lab = 0.0, None
+        for j in range(k):
+            s = cos(vecs[k], vecs[j])
+            if s > best:
+                best, lab = s, labels[j]
+        labels.append(lab if lab is not None and best >= threshold else k)
+    return labels
