@@ -117,7 +117,7 @@ def doc_articles(conn: sqlite3.Connection, gold: dict) -> dict[str, str]:
 def main_stories(conn: sqlite3.Connection) -> dict[str, str]:
     """Article id -> its main story: the story with most of its events, then the one with its earliest event."""
     rows = conn.execute("SELECT m.article_id, m.story_id, COUNT(*), MIN(COALESCE(v.ev_start, 1e9))"
-                        " FROM story_members m LEFT JOIN events v ON v.article_id=m.article_id AND v.id=m.event_id"
+                        " FROM story_members m LEFT JOIN occurrences v ON v.article_id=m.article_id AND v.id=m.event_id"
                         " GROUP BY m.article_id, m.story_id").fetchall()
     best: dict[str, tuple] = {}
     for aid, sid, n, first in rows:
@@ -131,7 +131,7 @@ def system_claim(conn: sqlite3.Connection, aid: str, evidence: str) -> dict | No
     """The system claim stated by the event of article ``aid`` whose evidence holds ``evidence``."""
     text = conn.execute("SELECT text FROM articles WHERE id=?", (aid,)).fetchone()[0]
     ev = fold(evidence)
-    events = conn.execute("SELECT id, ev_start, ev_end, ev_text FROM events WHERE article_id=?", (aid,)).fetchall()
+    events = conn.execute("SELECT id, ev_start, ev_end, ev_text FROM occurrences WHERE article_id=?", (aid,)).fetchall()
     hits = {e for e, _, _, t in events if t and ev in fold(t)}
     if not hits:
         # the evidence span in the text: events whose sentence overlaps it

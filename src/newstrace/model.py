@@ -132,10 +132,14 @@ class Source:
 
 @dataclass
 class Event:
-    """One coded political event: who did what to whom, where, when, how surely, and on whose word."""
+    """One coded political event: who did what to whom, where, when, how surely, and on whose word.
+
+    The same record holds a happening (``ontology == "happening"``): a disaster, an accident or a rate move that the
+    news reports and PLOVER does not code; ``type`` is then its kind (``EARTHQUAKE``, ``SHIPWRECK``) and
+    ``category`` its family. Happenings are listed apart (``Analysis.happenings``), never among the events."""
 
     id: str
-    type: str  # PLOVER type
+    type: str  # PLOVER type (a happening's kind for a happening)
     mode: str | None
     cameo: str | None
     actor: str | None  # entity id
@@ -152,6 +156,8 @@ class Event:
     # ISO3 of each side: the entity's country, else the country its phrase names ("Israeli Prime Minister ...")
     actor_country: str | None = None
     target_country: str | None = None
+    ontology: str = "plover"  # plover | happening
+    category: str | None = None  # a happening's family: disaster | accident | economy
 
 
 @dataclass
@@ -193,6 +199,7 @@ class Analysis:
     quotes: list[Quote] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     sourcing: dict[str, int] = field(default_factory=dict)
+    happenings: list[Event] = field(default_factory=list)  # disasters, accidents, rate moves: no PLOVER events
 
 
 @dataclass
@@ -246,6 +253,7 @@ def from_dict(cls: type[T], data: dict[str, Any]) -> T:
         (Analysis, "places"): Place,
         (Analysis, "dates"): DateMention,
         (Analysis, "events"): Event,
+        (Analysis, "happenings"): Event,
         (Analysis, "quotes"): Quote,
         (Analysis, "flags"): Flag,
     }

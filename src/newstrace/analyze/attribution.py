@@ -87,7 +87,7 @@ class Attributor:
         try:
             quotes = list(doc_value(doc, "nt_quotes"))
             anon = [(doc[s:e], _scope(doc[s:e])) for _, s, e in self.anonymous(doc)]
-            for ev in events:
+            for ev in [*events, *doc_value(doc, "nt_happenings")]:
                 ev.source = self.source(doc, ev, quotes, anon)
         except Exception as exc:  # noqa: BLE001 - a failure here leaves the events on the author's word
             log.warning("attribution: %s: %s", type(exc).__name__, exc)

@@ -45,7 +45,7 @@ class Flagger:
     def __call__(self, doc: Doc) -> Doc:
         try:
             flags = self.flags(doc)
-            self.mark_events(doc, flags, doc_value(doc, "nt_events"))
+            self.mark_events(doc, flags, [*doc_value(doc, "nt_events"), *doc_value(doc, "nt_happenings")])
         except Exception as exc:  # noqa: BLE001 - flags are advisory; a failure leaves none
             log.warning("flags: %s: %s", type(exc).__name__, exc)
             flags = []

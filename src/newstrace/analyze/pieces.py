@@ -117,17 +117,19 @@ def merge(parts: Sequence[tuple[int, Analysis]]) -> Analysis:
                 q, id=new_id, start=q.start + offset, end=q.end + offset,
                 speaker=ent_ids.get(q.speaker, q.speaker) if q.speaker else None,
                 speaker_span=_shift(q.speaker_span, offset), cue_span=_shift(q.cue_span, offset)))
-        for ev in an.events:
-            evidence = dataclasses.replace(ev.evidence, start=ev.evidence.start + offset,
-                                           end=ev.evidence.end + offset, trigger=_shift(ev.evidence.trigger, offset))
-            source = dataclasses.replace(
-                ev.source, entity=ent_ids.get(ev.source.entity, ev.source.entity) if ev.source.entity else None,
-                quote=quote_ids.get(ev.source.quote, ev.source.quote) if ev.source.quote else None)
-            out.events.append(dataclasses.replace(
-                ev, id=f"v{len(out.events) + 1}", evidence=evidence, source=source, flags=list(ev.flags),
-                actor=ent_ids.get(ev.actor, ev.actor) if ev.actor else None,
-                target=ent_ids.get(ev.target, ev.target) if ev.target else None,
-                place=place_ids.get(ev.place, ev.place) if ev.place else None))
+        for evs, into, prefix in ((an.events, out.events, "v"), (an.happenings, out.happenings, "h")):
+            for ev in evs:
+                evidence = dataclasses.replace(ev.evidence, start=ev.evidence.start + offset,
+                                               end=ev.evidence.end + offset,
+                                               trigger=_shift(ev.evidence.trigger, offset))
+                source = dataclasses.replace(
+                    ev.source, entity=ent_ids.get(ev.source.entity, ev.source.entity) if ev.source.entity else None,
+                    quote=quote_ids.get(ev.source.quote, ev.source.quote) if ev.source.quote else None)
+                into.append(dataclasses.replace(
+                    ev, id=f"{prefix}{len(into) + 1}", evidence=evidence, source=source, flags=list(ev.flags),
+                    actor=ent_ids.get(ev.actor, ev.actor) if ev.actor else None,
+                    target=ent_ids.get(ev.target, ev.target) if ev.target else None,
+                    place=place_ids.get(ev.place, ev.place) if ev.place else None))
         out.dates.extend(DateMention(d.text, d.start + offset, d.end + offset, d.value, d.granularity)
                          for d in an.dates)
         out.flags.extend(Flag(f.kind, f.start + offset, f.end + offset, f.text) for f in an.flags)

@@ -14,7 +14,10 @@ newstrace_places           newstrace.analyze.places              doc._.nt_places
 newstrace_dates            newstrace.analyze.dates               doc._.nt_dates
 newstrace_quotes           newstrace.analyze.quotes              doc._.nt_quotes
 newstrace_events           newstrace.analyze.events              doc._.nt_events
-newstrace_attribution      newstrace.analyze.attribution         event.source, doc._.nt_sourcing
+newstrace_happenings       newstrace.analyze.happenings          doc._.nt_happenings (and drops events
+                                                                 that are a happening misread as an act)
+newstrace_attribution      newstrace.analyze.attribution         event.source (happenings too),
+                                                                 doc._.nt_sourcing
 newstrace_flags            newstrace.analyze.flags               doc._.nt_flags
 =========================  ====================================  ===========================
 
@@ -52,6 +55,7 @@ COMPONENTS: list[tuple[str, str]] = [
     ("newstrace.analyze.dates", "newstrace_dates"),
     ("newstrace.analyze.quotes", "newstrace_quotes"),
     ("newstrace.analyze.events", "newstrace_events"),
+    ("newstrace.analyze.happenings", "newstrace_happenings"),
     ("newstrace.analyze.attribution", "newstrace_attribution"),
     ("newstrace.analyze.flags", "newstrace_flags"),
 ]
@@ -64,6 +68,7 @@ DOC_EXTENSIONS: dict[str, Any] = {
     "nt_dates": list,
     "nt_quotes": list,
     "nt_events": list,
+    "nt_happenings": list,
     "nt_flags": list,
     "nt_sourcing": dict,
 }
@@ -186,6 +191,7 @@ def analysis_from_doc(doc: Doc) -> Analysis:
         quotes=list(doc_value(doc, "nt_quotes")),
         flags=list(doc_value(doc, "nt_flags")),
         sourcing=sourcing,
+        happenings=list(doc_value(doc, "nt_happenings")),
     )
 
 

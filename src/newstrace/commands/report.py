@@ -86,7 +86,7 @@ def _claims_to_check(conn: sqlite3.Connection) -> None:
           JOIN claim_reports c ON c.rowid = (SELECT c2.rowid FROM claim_reports c2 WHERE c2.claim_id = k.id
                                               ORDER BY c2.role != 'asserts', c2.role != 'opinion', c2.article_id
                                               LIMIT 1)
-          LEFT JOIN events v ON v.article_id = c.article_id AND v.id = c.event_id
+          LEFT JOIN occurrences v ON v.article_id = c.article_id AND v.id = c.event_id
           LEFT JOIN articles a ON a.id = c.article_id
          WHERE k.verdict IN ('single-source', 'unverified', 'contested') AND (k.exclusive OR k.central)
          ORDER BY k.exclusive DESC, k.verdict = 'contested' DESC, k.reports DESC, k.id LIMIT ?""", CHECK_LIMIT)

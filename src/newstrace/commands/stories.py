@@ -97,7 +97,7 @@ def stories(
         where.append("substr(s.first_seen, 1, 10) >= ?")
         args.append(since[:10])
     if entity:
-        where.append("(s.actors LIKE ? OR s.id IN (SELECT m.story_id FROM story_members m JOIN events v"
+        where.append("(s.actors LIKE ? OR s.id IN (SELECT m.story_id FROM story_members m JOIN occurrences v"
                      " ON v.article_id=m.article_id AND v.id=m.event_id JOIN entities e ON e.article_id=v.article_id"
                      " AND e.id IN (v.actor, v.target) WHERE e.name LIKE ? OR e.canonical = ?))")
         args += [f"%{entity}%", f"%{entity}%", entity]
@@ -163,7 +163,7 @@ def story(
         f"SELECT id, title, url FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)} if ids else {}
     evidence: dict[str, list[str]] = {}
     for r in conn.execute("SELECT m.article_id, v.ev_text, v.modality, v.source_kind, v.source_text FROM story_members m"
-                          " JOIN events v ON v.article_id=m.article_id AND v.id=m.event_id WHERE m.story_id=?",
+                          " JOIN occurrences v ON v.article_id=m.article_id AND v.id=m.event_id WHERE m.story_id=?",
                           (rec["id"],)):
         src = f" [{r['source_kind']}{': ' + r['source_text'] if r['source_text'] else ''}]" if r["source_kind"] else ""
         neg = " (negated)" if r["modality"] == "negated" else ""

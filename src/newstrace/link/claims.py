@@ -32,11 +32,11 @@ WORDS = re.compile(r"[\w'-]+")
 # a count before a word of death or injury: "12 people were killed", "three civilians dead", "at least 30 killed"
 # (a lookahead, so that every word is tried as the count: "at least 30 people were killed")
 TOLL = re.compile(r"\b(\d[\d,]*|[a-z]+)(?=\s+(?:[\w,'-]+\s+){0,5}?(?:were\s+|was\s+|are\s+|have\s+been\s+|had\s+been\s+)?"
-                  r"(killed|dead|died|wounded|injured|hurt)\b)", re.I)
+                  r"(killed|dead|died|drowned|wounded|injured|hurt)\b)", re.I)
 # a word of death or injury before its count: "killing 12 people", "kills 12", "wounding 19 others"
 TOLL_AFTER = re.compile(r"\b(kill(?:s|ed|ing)?|wound(?:s|ed|ing)?|injur(?:es|ed|ing)?)\s+(?:at\s+least\s+)?"
                         r"(\d[\d,]*|[a-z]+)\b", re.I)
-DEATH_WORDS = ("kill", "dead", "die")
+DEATH_WORDS = ("kill", "dead", "die", "drown")
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 PLACE_TARGET_EVENTS = frozenset({"ASSAULT", "COERCE", "MOBILIZE"})
 
@@ -285,7 +285,7 @@ def stored_claims(conn: sqlite3.Connection, story_id: str) -> list[dict]:
         reports = [dict(x) for x in conn.execute(
             "SELECT c.article_id AS article, c.event_id AS event, c.role, c.voice_id, c.voice, c.copied_from,"
             " c.source_kind, v.source_text, v.ev_text AS text, a.outlet, a.published FROM claim_reports c"
-            " LEFT JOIN events v ON v.article_id=c.article_id AND v.id=c.event_id"
+            " LEFT JOIN occurrences v ON v.article_id=c.article_id AND v.id=c.event_id"
             " LEFT JOIN articles a ON a.id=c.article_id WHERE c.claim_id=?", (r["id"],))]
         reports.sort(key=lambda x: (ROLE_ORDER.get(x["role"], 9), x["published"] or "9999", x["article"], x["event"]))
         # events coded from one sentence of one article are one report of the claim

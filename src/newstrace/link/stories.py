@@ -62,6 +62,9 @@ class StoryConfig:
     text_alone: float = 0.6  # the text evidence that links mentions sharing nobody and no place
     merge_mean: float = 0.15  # mean link of a lone mention to a story that lets it join after the pass (grouping)
     merge_stories: float = 0.3  # mean link across two stories of one event type that merges them after the pass
+    # families of happenings that have no actor (a quake, a fire): their place and country stand for who took part
+    place_families: frozenset[str] = frozenset()
+    place_country_part: float = 0.3  # what the same country counts as participants for those families
 
     def family(self, event_type: str) -> str:
         """The family of a PLOVER type; a type no family lists is its own family."""
@@ -78,7 +81,9 @@ def load_config() -> StoryConfig:
     text_core, text_alone = StoryConfig.text_core, StoryConfig.text_alone  # the defaults, unless a file says
     merge_mean, merge_stories = StoryConfig.merge_mean, StoryConfig.merge_stories
     modalities: set[str] | None = None
+    place_families: set[str] = set()
     for data in rule_files(files, "story rules"):
+        place_families.update(str(f) for f in data.get("story_place_families") or [])
         for fam, types in (data.get("story_families") or {}).items():
             for t in types or []:
                 families[str(t).upper()] = str(fam)
@@ -93,7 +98,7 @@ def load_config() -> StoryConfig:
         if data.get("story_modalities"):
             modalities = {str(m) for m in data["story_modalities"]}
     return StoryConfig(families, window, threshold, frozenset(stop), frozenset(modalities or {"asserted", "negated"}),
-                       weights, text_core, text_alone, merge_mean, merge_stories)
+                       weights, text_core, text_alone, merge_mean, merge_stories, frozenset(place_families))
 
 
 # -- text helpers ---------------------------------------------------------------------------------------------------
@@ -221,6 +226,7 @@ class Mention:
     place: str | None = None  # place key
     place_name: str | None = None
     place_country: str | None = None
+    place_is_country: bool = False  # the place is a whole country ("Peru"), not a town or region in one
     date: date | None = None
     words: frozenset[str] = frozenset()
     counts: dict[str, int] = field(default_factory=dict)  # word -> occurrences, for long mentions; else each once
@@ -263,7 +269,9 @@ def blocking_keys(m: Mention) -> set[str]:
     if "headline" in m.flags or (m.ev_start is not None and m.ev_start < LEAD_KEY_CHARS):
         # a headline and the lead below it are compared (grouping.link_score links them when they tell one event)
         keys.add(f"{m.family}|lead|{m.article_id}")
-    if not keys:
+    if not keys or (m.place_country and not named_keys(m.participants)
+                    and m.family in load_config().place_families):
+        # a happening with no actor is found by its country too: "Colca Valley" and "southern Peru" are one quake's
         keys |= {f"{m.family}|c|{c}" for c in m.countries | ({m.place_country} - {None})}
     return keys
 
@@ -354,7 +362,8 @@ def evidence(m: Mention, x: Mention, cfg: StoryConfig, idf: Callable[[str], floa
     """The evidence that two mentions report one event.
 
     participants: the same canonical actor or name, else shared name words (0.8), else shared countries (0.5); a
-    shared phrase such as "the two sides" or "officials" counts nothing (generic participants never link); place: the same place (1) or country (0.5); date: the same
+    shared phrase such as "the two sides" or "officials" counts nothing (generic participants never link); for a
+    happening with no actor (``story_place_families``) the same place (1) or country (0.3) instead; place: the same place (1) or country (0.5); date: the same
     day (1), a day apart (0.6), further (0.3); type: the same type and mode (1), the same type (0.5); text: the
     cosine of the evidence words (weighed by log term frequency and corpus IDF) over the cosine that counts as the
     same wording. Two reports of one event share a core of words that grows about as the square root of their
@@ -364,6 +373,14 @@ def evidence(m: Mention, x: Mention, cfg: StoryConfig, idf: Callable[[str], floa
     """
     named = _overlap(named_keys(m.participants), named_keys(x.participants))
     part = max(named, 0.8 * _overlap(m.tokens, x.tokens), 0.5 * _overlap(m.countries, x.countries))
+    if m.family in cfg.place_families and not named_keys(m.participants) and not named_keys(x.participants):
+        # a quake or a fire has no actor: where it happened says which one it is, the place itself fully, the
+        # country only a little (two fires in one country in a week are common; their reports' words tell them apart)
+        same_country = bool(m.place_country and m.place_country == x.place_country)
+        part = (1.0 if m.place and m.place == x.place
+                # "struck southern Peru" and "in the Colca Valley": the country holds the place
+                else 0.8 if same_country and (m.place_is_country or x.place_is_country)
+                else cfg.place_country_part if same_country else 0.0)
     if m.place and x.place and m.place == x.place:
         place = 1.0
     elif m.place_country and m.place_country == x.place_country:
@@ -447,11 +464,11 @@ def load_mentions(conn: sqlite3.Connection, article_ids: Sequence[str], cfg: Sto
         }
         places: dict[tuple[str, str], sqlite3.Row] = {
             (r["article_id"], r["id"]): r
-            for r in conn.execute(f"SELECT article_id, id, name, country, geonameid FROM places"
+            for r in conn.execute(f"SELECT article_id, id, name, country, geonameid, feature FROM places"
                                   f" WHERE article_id IN ({marks})", chunk)
         }
         rows = conn.execute(
-            f"SELECT e.*, a.seq AS a_seq, a.published AS a_published FROM events e JOIN articles a ON a.id=e.article_id"
+            f"SELECT e.*, a.seq AS a_seq, a.published AS a_published FROM occurrences e JOIN articles a ON a.id=e.article_id"
             f" WHERE e.article_id IN ({marks}) ORDER BY a.seq, e.ev_start", chunk).fetchall()
         for r in rows:
             if only is not None and (r["article_id"], r["id"]) not in only:
@@ -494,10 +511,12 @@ def _mention(r: sqlite3.Row, ents: dict, places: dict, cfg: StoryConfig) -> Ment
     named = [n for k, n in names.items() if not k.startswith("x:")]
     tokens = frozenset().union(*(name_tokens(n, cfg.name_stopwords) for n in named))
     place_key = place_name = place_country = None
+    place_is_country = False
     prow = places.get((aid, r["place"])) if r["place"] else None
     if prow is not None:
         place_key = f"g:{prow['geonameid']}" if prow["geonameid"] else name_key(prow["name"])
         place_name, place_country = prow["name"], _country(prow["country"])
+        place_is_country = (prow["feature"] or "") == "country"
     trow = ents.get((aid, r["target"])) if r["target"] else None
     ttypes = {trow["type"]} if trow is not None and trow["type"] and targets else set()
     counts, weights = word_weights(r["ev_text"])
@@ -505,7 +524,7 @@ def _mention(r: sqlite3.Row, ents: dict, places: dict, cfg: StoryConfig) -> Ment
         article_id=aid, event_id=r["id"], type=r["type"], family=cfg.family(r["type"]), mode=r["mode"],
         actors=frozenset(actors), targets=frozenset(targets), names=names, tokens=tokens,
         countries=frozenset(countries), target_countries=frozenset(tcountries), place=place_key,
-        place_name=place_name, place_country=place_country,
+        place_name=place_name, place_country=place_country, place_is_country=place_is_country,
         date=to_date(r["date"]) or to_date(r["a_published"]), words=frozenset(counts), counts=dict(counts),
         weights=weights, modality=r["modality"] or "asserted", seq=r["a_seq"], published=r["a_published"],
         ev_start=r["ev_start"],

@@ -70,7 +70,7 @@ def stored_flag_kinds(conn: sqlite3.Connection) -> set[str]:
     whatever the listing can show, it must accept as a filter.
     """
     kinds: set[str] = set()
-    for (value,) in conn.execute("SELECT DISTINCT j.value FROM events v, json_each(v.flags) j"
+    for (value,) in conn.execute("SELECT DISTINCT j.value FROM occurrences v, json_each(v.flags) j"
                                  " WHERE json_valid(v.flags) AND j.type = 'text'"):
         kinds.add(value)
         if ":" in value:
@@ -200,7 +200,7 @@ def claim_rows(conn: sqlite3.Connection, f: ClaimFilter, *, limit: int, offset: 
         cols += [f"NULL AS {c}" for c in ("story", "claim", "claim_label", "verdict", "independent_outlets",
                                           "role", "voice_id", "voice", "copied_from")]
     where, args = _where(f, verdict_sql)
-    sql = (f"SELECT {', '.join(cols)} FROM events v JOIN articles a ON a.id = v.article_id{joins}"
+    sql = (f"SELECT {', '.join(cols)} FROM occurrences v JOIN articles a ON a.id = v.article_id{joins}"
            + (" WHERE " + " AND ".join(where) if where else "")
            + ARTICLE_ORDER_BY + ", v.ev_start, v.id LIMIT ? OFFSET ?")
     rows = [dict(r) for r in conn.execute(sql, [*args, limit, offset])]

@@ -367,7 +367,7 @@ class Reader:
     def _story_claims(self, story_id: str) -> list[dict[str, Any]]:
         rows = self.conn.execute(
             "SELECT m.article_id, m.voice_id, m.score, v.* FROM story_members m"
-            " JOIN events v ON v.article_id = m.article_id AND v.id = m.event_id"
+            " JOIN occurrences v ON v.article_id = m.article_id AND v.id = m.event_id"
             " WHERE m.story_id = ? LIMIT 500", (story_id,)).fetchall()
         claims, seen = [], set()
         for r in rows:
@@ -416,9 +416,9 @@ class Reader:
     def flagged(self, kind: str, *, limit: int) -> list[dict[str, Any]]:
         """Flags of one kind (``exclusive`` for single-source claims) with their article, newest first."""
         sql = ("SELECT f.kind, f.start, f.end, f.text, a.id AS article_id, a.outlet, a.title, a.published,"
-               " (SELECT v.ev_text FROM events v WHERE v.article_id = f.article_id AND v.ev_start <= f.start"
+               " (SELECT v.ev_text FROM occurrences v WHERE v.article_id = f.article_id AND v.ev_start <= f.start"
                "  AND v.ev_end >= f.end ORDER BY v.ev_end - v.ev_start LIMIT 1) AS sentence,"
-               " (SELECT v.source_kind FROM events v WHERE v.article_id = f.article_id AND v.ev_start <= f.start"
+               " (SELECT v.source_kind FROM occurrences v WHERE v.article_id = f.article_id AND v.ev_start <= f.start"
                "  AND v.ev_end >= f.end ORDER BY v.ev_end - v.ev_start LIMIT 1) AS source_kind"
                " FROM flags f JOIN articles a ON a.id = f.article_id WHERE f.kind = ?"
                " ORDER BY a.seq DESC, f.start LIMIT ?")

@@ -218,7 +218,7 @@ class Store:
     def replace_analysis(self, article_id: str, analysis: Analysis) -> None:
         """Swap in a new analysis for a stored article (a re-analysis with a newer model or lexicon)."""
         c = self.conn
-        for table in ("entities", "mentions", "places", "events", "quotes", "flags"):
+        for table in ("entities", "mentions", "places", "events", "happenings", "quotes", "flags"):
             c.execute(f"DELETE FROM {table} WHERE article_id=?", (article_id,))
         c.execute("UPDATE articles SET analysis=? WHERE id=?", (_json(analysis), article_id))
         self._write_analysis(article_id, analysis)
@@ -241,16 +241,19 @@ class Store:
             [(aid, p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.geonameid, p.feature, _json(p.mentions))
              for p in an.places],
         )
-        c.executemany(
-            "INSERT INTO events(article_id, id, type, mode, cameo, actor, target, place, date, modality, ev_start,"
-            " ev_end, ev_text, source_kind, source_entity, source_text, source_cue, source_quote, flags, actor_text,"
-            " target_text, trigger, actor_country, target_country)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(aid, ev.id, ev.type, ev.mode, ev.cameo, ev.actor, ev.target, ev.place, ev.date, ev.modality,
-              ev.evidence.start, ev.evidence.end, ev.evidence.text, ev.source.kind, ev.source.entity,
-              ev.source.text, ev.source.cue, ev.source.quote, _json(ev.flags), ev.actor_text, ev.target_text,
-              ev.trigger, ev.actor_country, ev.target_country) for ev in an.events],
-        )
+        for table, rows in (("events", an.events), ("happenings", an.happenings)):
+            c.executemany(
+                f"INSERT INTO {table}(article_id, id, type, mode, cameo, actor, target, place, date, modality,"
+                " ev_start, ev_end, ev_text, source_kind, source_entity, source_text, source_cue, source_quote, flags,"
+                " actor_text, target_text, trigger, actor_country, target_country"
+                + (", category" if table == "happenings" else "") + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
+                + (",?" if table == "happenings" else "") + ")",
+                [(aid, ev.id, ev.type, ev.mode, ev.cameo, ev.actor, ev.target, ev.place, ev.date, ev.modality,
+                  ev.evidence.start, ev.evidence.end, ev.evidence.text, ev.source.kind, ev.source.entity,
+                  ev.source.text, ev.source.cue, ev.source.quote, _json(ev.flags), ev.actor_text, ev.target_text,
+                  ev.trigger, ev.actor_country, ev.target_country, *((ev.category,) if table == "happenings" else ()))
+                 for ev in rows],
+            )
         c.executemany(
             "INSERT INTO quotes(article_id, id, speaker, speaker_text, cue, text, start, end, direct)"
             " VALUES (?,?,?,?,?,?,?,?,?)",
@@ -362,7 +365,7 @@ class Store:
     def counts(self) -> dict[str, int]:
         """How many of each thing the store holds."""
         out = {}
-        for table in ("articles", "entities", "places", "events", "quotes", "flags"):
+        for table in ("articles", "entities", "places", "events", "happenings", "quotes", "flags"):
             out[table] = self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         out["failed"] = self.conn.execute("SELECT count(*) FROM documents WHERE status='failed'").fetchone()[0]
         out["documents"] = self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
