@@ -134,3 +134,70 @@ def test_no_events_gives_an_empty_profile(nlp):
                   language="en", text="")
     an = analyze_article(art, nlp)
     assert an.events == [] and an.sourcing["events"] == 0
+
+
+# -- withheld names and sources named after their description (issue 15) -------------------------------------------
+
+def test_officials_speaking_on_condition_of_anonymity_are_anonymous_with_their_institution_named(nlp):
+    text = ("DHAKA, July 30 (GlobeWire) - Governor Mahbub Alam Siddiqui left the board meeting early.\n\n"
+            "The bank is likely to raise rates again in September if the taka weakens further, two central bank "
+            "officials with direct knowledge of the board's discussions told GlobeWire, speaking on condition of "
+            "anonymity because the deliberations were confidential.")
+    doc, (raise_, discussions) = _hand_events(nlp, text, ["raise", "discussions"])
+    told = [q for q in doc._.nt_quotes if q.cue == "told"]
+    assert told and told[0].kind == "anonymous" and told[0].speaker is None
+    assert "central bank officials" in told[0].speaker_text
+    assert raise_.source.kind == "anonymous"
+    # the anonymity covers the whole attribution, the description of the sources included
+    assert discussions.source.kind == "anonymous"
+
+
+def test_a_withholding_clause_on_the_speech_verb_overrides_a_bound_description(nlp):
+    text = ("Finance Minister Abul Kalam spoke in parliament on Monday. The ministry's spokesman told reporters, "
+            "speaking on condition of anonymity, that the budget would be delayed until October.\n\n"
+            "A Pentagon official, who was not authorised to speak publicly, told The Associated Press that the "
+            "strikes on the depots would continue.")
+    quotes = {q.cue: q for q in nlp(text)._.nt_quotes}
+    assert [q.kind for q in nlp(text)._.nt_quotes if q.cue == "told"] == ["anonymous", "anonymous"]
+    assert quotes["told"].speaker is None
+
+
+def test_told_an_outlet_or_reporters_is_a_cue_with_the_teller_as_speaker(nlp):
+    text = ("The army will pull its troops out of the border town next week, Colonel Ahmed Khan told The Associated "
+            "Press on Sunday.\n\nRescue teams had reached the collapsed school by noon, Fire Chief Maria Ortiz told "
+            "reporters at the scene.")
+    doc, (pull, reached) = _hand_events(nlp, text, ["pull", "reached"])
+    names = {e.id: e.name for e in doc._.nt_entities}
+    assert pull.source.kind == "person" and "Ahmed Khan" in names.get(pull.source.entity, "")
+    assert pull.source.cue == "told"
+    assert reached.source.kind == "person" and "Maria Ortiz" in names.get(reached.source.entity, "")
+
+
+def test_a_source_described_then_named_in_the_next_sentence_is_that_person(nlp):
+    text = ("At least 17 people died when floodwaters swept through the Kibera settlement overnight, a senior nurse "
+            "at the district hospital told the Nairobi Evening Post, far more than the county had reported.\n\n"
+            "Grace Wanjiru, the head nurse at Kibera District Hospital, said 17 bodies had been taken to the "
+            "mortuary by dawn.")
+    doc, (died,) = _hand_events(nlp, text, ["died"])
+    names = {e.id: e.name for e in doc._.nt_entities}
+    assert died.source.kind == "person", died.source
+    assert "Grace Wanjiru" in names.get(died.source.entity, "")
+    assert died.source.text.startswith("a senior nurse")  # the description stays as written
+
+
+def test_a_description_stays_anonymous_without_evidence_or_when_the_name_is_withheld(nlp):
+    unrelated = ("Three traders were killed when the roof of the market collapsed, a senior doctor at the city "
+                 "hospital told reporters.\n\nInterior Minister Ali Musa said the government would compensate the "
+                 "families.")
+    doc, (killed,) = _hand_events(nlp, unrelated, ["killed"])
+    assert killed.source.kind == "anonymous"
+    withheld = ("At least 30 people were killed in the blast, a senior doctor at the city's main hospital told the "
+                "Courier, speaking on condition of anonymity.\n\nDr Hauwa Bukar, who heads the hospital's emergency "
+                "unit, said 30 bodies had been brought to the mortuary.")
+    doc, (killed,) = _hand_events(nlp, withheld, ["killed"])
+    assert killed.source.kind == "anonymous"
+    unnamed_by_choice = ("At least 30 people were killed in the blast, a source at the city's main hospital told "
+                         "the Courier.\n\nDr Hauwa Bukar, who heads the hospital's emergency unit, said 30 bodies "
+                         "had been brought to the mortuary.")
+    doc, (killed,) = _hand_events(nlp, unnamed_by_choice, ["killed"])
+    assert killed.source.kind == "anonymous"

@@ -16,10 +16,11 @@ import logging
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from newstrace.analyze.lexicons import words
 from newstrace.analyze.pipeline import doc_value, sourcing_profile
+from newstrace.analyze.speakers import anonymity_phrases
 from newstrace.model import Event, Quote, Source
 
 log = logging.getLogger(__name__)
@@ -70,8 +71,30 @@ def _scope(phrase: Span) -> tuple[int, int]:
         tok = tok.head
     if tok.dep_ in {"parataxis"} and tok.head.i != tok.i:
         tok = tok.head  # "The plan, sources said, ..." vouches for the clause it interrupts
+    tok = _speech_of_withholding(tok)
     sub = list(tok.subtree)
     return sub[0].idx, sub[-1].idx + len(sub[-1].text)
+
+
+def _speech_of_withholding(verb: Token) -> Token:
+    """The speech verb a withholding clause describes, or ``verb`` itself.
+
+    "..., two officials told GlobeWire, speaking on condition of anonymity" and "officials who asked not to be
+    named said ..." tell how the source speaks, not what it says: the anonymity covers the clause of the speech
+    verb (its content and the description of the source). A clause modifying any other verb ("withdrew after reports
+    emerged") keeps its own scope.
+    """
+    speech = words("quotes/cues", "speech_verbs")
+    if verb.dep_ in {"advcl", "xcomp", "conj"} and verb.head.i != verb.i and verb.head.lemma_.casefold() in speech:
+        # a participle or conjoined clause of the speech verb: "told X, speaking on condition of anonymity"
+        return verb.head
+    if verb.dep_ in {"relcl", "acl"} and verb.head.i != verb.i:
+        # a clause on the source noun: "officials who asked not to be named said", "a source, not authorised to
+        # speak publicly, told ..."
+        noun = verb.head
+        if noun.dep_ in {"nsubj", "nsubjpass"} and noun.head.lemma_.casefold() in speech:
+            return noun.head
+    return verb
 
 
 class Attributor:
@@ -79,7 +102,7 @@ class Attributor:
 
     def __init__(self, nlp: Language) -> None:
         self.anonymous = PhraseMatcher(nlp.vocab, attr="LOWER")
-        phrases = sorted(words("quotes/anonymous", "phrases"))
+        phrases = sorted(anonymity_phrases())
         self.anonymous.add("ANONYMOUS", [nlp.make_doc(p) for p in phrases])
 
     def __call__(self, doc: Doc) -> Doc:

@@ -19,9 +19,10 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from newstrace.analyze.lexicons import flag_lexicons, words
+from newstrace.analyze.lexicons import flag_lexicons
 from newstrace.analyze.names import doc_text
 from newstrace.analyze.pipeline import doc_value
+from newstrace.analyze.speakers import anonymity_phrases
 from newstrace.model import Event, Flag
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ class Flagger:
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for kind, phrases in flag_lexicons().items():
             self.matcher.add(kind, [nlp.make_doc(p) for p in sorted(set(phrases))])
-        anon = sorted(words("quotes/anonymous", "phrases"))
+        anon = sorted(anonymity_phrases())
         self.matcher.add("anonymous", [nlp.make_doc(p) for p in anon])
         self.vocab = nlp.vocab
 

@@ -27,10 +27,12 @@ from spacy.symbols import ADJ, NOUN, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from newstrace.analyze.datelines import doc_dateline
+from newstrace.analyze.described import name_described_sources
 from newstrace.analyze.lexicons import flag_lexicons, lexicon, words
 from newstrace.analyze.names import doc_text
 from newstrace.analyze.quotemarks import Marked, find_quotes, paragraphs
-from newstrace.analyze.speakers import Speaker, entity_index, is_page_label, phrase_of, resolve_speaker
+from newstrace.analyze.speakers import (Speaker, anonymity_phrases, entity_index, is_page_label, phrase_of,
+                                        resolve_speaker, withholds_name)
 from newstrace.model import Quote
 
 _CUE_POS = frozenset({VERB, NOUN, PROPN, ADJ})  # the parts of speech a reported-speech cue can be
@@ -96,7 +98,7 @@ class QuoteFinder:
         self.report_nouns = words("quotes/cues", "report_nouns")
         self.preps = [tuple(str(w).casefold() for w in p) for p in lexicon("quotes/cues").get("preposition_cues") or []]
         self.anon_nouns = words("quotes/anonymous", "nouns")
-        self.withheld = [p for p in words("quotes/anonymous", "phrases") if p.startswith(("asked", "declined", "not "))]
+        self.withheld = [p for p in anonymity_phrases() if p.startswith(("asked", "declined", "not "))]
         flags = flag_lexicons()
         self.evaluative = [p.casefold() for k in ("overclaim", "exclusive") for p in flags.get(k, [])]
 
@@ -148,6 +150,7 @@ class QuoteFinder:
                 cue_span=[f.cue.start_char, f.cue.end_char] if f.cue is not None else None,
                 block=f.block,
             ))
+        name_described_sources(doc, quotes)
         return quotes
 
     @staticmethod
@@ -208,14 +211,17 @@ class QuoteFinder:
     @staticmethod
     def _core_speaker(speaker: Speaker, subj: Token, lemma: str) -> Speaker:
         """Whoever says, tells or announces something is a source: an unknown noun becomes an organisation when it
-        is one definite thing ("the bank said"), an unnamed source otherwise ("listeners said")."""
+        is one definite thing ("the bank said", headline style "hospital says"), an unnamed source otherwise
+        ("listeners said")."""
         if speaker.kind != "none" or lemma not in CORE_SPEECH:
             return speaker
         head = subj
         if head.lower_ in {"who", "which", "that"} and head.head.dep_ == "relcl":
             head = head.head.head
         definite = any(t.lower_ in {"the", "this"} or t.dep_ == "poss" for t in head.lefts)
-        kind = "organization" if definite and head.tag_ == "NN" else "anonymous"
+        # a singular noun with no determiner at all is a headline's definite thing: "death toll rises, hospital says"
+        bare = not any(t.dep_ in {"det", "poss", "nummod"} for t in head.lefts)
+        kind = "organization" if (definite or bare) and head.tag_ == "NN" else "anonymous"
         return Speaker(speaker.entity, speaker.text, kind, speaker.start, speaker.end)
 
     def _speaker(self, doc: Doc, verb: Token, avoid: list[tuple[int, int]], q_start: int | None = None,
@@ -225,9 +231,11 @@ class QuoteFinder:
             return None
         subj = self._subject(verb)
         para_start = self._para(verb.idx)[0]
+        content = (q_start, q_end) if q_start is not None and q_end is not None else None
         if subj is not None and not (q_start is not None and q_start <= subj.idx < (q_end or 0)):
-            return self._core_speaker(resolve_speaker(phrase_of(subj), para_start, avoid, verb.lemma_, anchor=q_start),
-                                      subj, verb.lemma_.casefold())
+            return _unnamed_if_withheld(verb, self._core_speaker(
+                resolve_speaker(phrase_of(subj), para_start, avoid, verb.lemma_, anchor=q_start), subj,
+                verb.lemma_.casefold()), content)
         # inverted order: the speaker follows the verb
         for tok in doc[verb.i + 1:min(len(doc), verb.i + 6)]:
             if tok.is_punct or tok.text in QUOTE_CHARS:
@@ -236,7 +244,8 @@ class QuoteFinder:
                 head = tok
                 while head.head.i != head.i and head.head.pos_ in {"PROPN", "NOUN"} and head.dep_ in {"compound", "flat"}:
                     head = head.head
-                return resolve_speaker(phrase_of(head), para_start, avoid, verb.lemma_, anchor=q_start)
+                return _unnamed_if_withheld(
+                    verb, resolve_speaker(phrase_of(head), para_start, avoid, verb.lemma_, anchor=q_start), content)
         return None
 
     # -- rule 1: block passages ------------------------------------------------------------------------------------
@@ -634,8 +643,8 @@ class QuoteFinder:
                 return None
         if subj is None:
             return None
-        speaker = self._core_speaker(resolve_speaker(phrase_of(subj), self._para(verb.idx)[0], avoid, lemma), subj,
-                                     lemma)
+        speaker = _unnamed_if_withheld(verb, self._core_speaker(
+            resolve_speaker(phrase_of(subj), self._para(verb.idx)[0], avoid, lemma), subj, lemma), (s, e))
         if speaker.kind == "none":
             return None
         if lemma not in self.speech and speaker.kind == "anonymous" and speaker.entity is None \
@@ -719,6 +728,14 @@ class QuoteFinder:
         phrase = doc[phrase.start:min(phrase.end, noun.i + 1)]
         speaker = Speaker(None, phrase.text, "anonymous", phrase.start_char, phrase.end_char)
         return Found(content.start_char, content.end_char, False, speaker, doc[verb.i:verb.i + 1])
+
+
+def _unnamed_if_withheld(verb: Token, speaker: Speaker, content: tuple[int, int] | None) -> Speaker:
+    """The speaker as an unnamed source when its speech verb withholds the name ("the ministry's spokesman told
+    reporters, speaking on condition of anonymity, that ..."), else the speaker as resolved."""
+    if speaker.kind in {"anonymous", "none", "author"} or not withholds_name(verb, content):
+        return speaker
+    return Speaker(None, speaker.text, "anonymous", speaker.start, speaker.end)
 
 
 def _trim_span(span: Span) -> Span:

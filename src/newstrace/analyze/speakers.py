@@ -123,6 +123,33 @@ def is_page_label(doc: Doc, start: int, end: int) -> bool:
     return ent is None or ent.type not in ("PERSON", "ORG")
 
 
+def anonymity_phrases() -> frozenset[str]:
+    """Every phrase that marks a source as unnamed: the anonymity cues ("sources said", "it is believed") and the
+    phrases that withhold a name ("on condition of anonymity", "not authorised to speak")."""
+    return words("quotes/anonymous", "phrases") | words("quotes/anonymous", "withholding")
+
+
+def withholds_name(verb: Token, content: tuple[int, int] | None = None) -> bool:
+    """Whether a clause or phrase on a speech verb withholds its speaker's name: "told reporters on condition of
+    anonymity", "said, speaking on condition of anonymity", "told GlobeWire, declining to be identified".
+
+    Such a speaker is anonymous whatever its description names ("the ministry's spokesman", "two central bank
+    officials"). The reported content (``content``, character offsets) is not searched: a source may report that
+    someone else asked not to be named.
+    """
+    withholding = words("quotes/anonymous", "withholding")
+    for child in verb.children:
+        if child.dep_ not in {"advcl", "prep", "npadvmod", "advmod", "conj", "xcomp"}:
+            continue
+        start, end = child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
+        if content is not None and start < content[1] and content[0] < end:
+            continue
+        text = " " + " ".join(t.lower_ for t in child.subtree) + " "
+        if any(" " + p + " " in text for p in withholding):
+            return True
+    return False
+
+
 def is_outlet_name(name: str) -> bool:
     """An organisation whose name says it is a news outlet ("the Daily Courier", "Reuters")."""
     low = name.casefold().strip()
@@ -277,7 +304,7 @@ def resolve_speaker(phrase: Span, para_start: int, avoid: list[tuple[int, int]],
         return Speaker(sub.entity, text, sub.kind, start, end)
     # withheld names win over any name inside the phrase ("a source close to the Taliban")
     lowered = " " + phrase.text.casefold() + " "
-    if any(" " + p + " " in lowered for p in words("quotes/anonymous", "phrases")):
+    if any(" " + p + " " in lowered for p in anonymity_phrases()):
         return Speaker(None, text, "anonymous", start, end)
     lemma = head.lemma_.casefold()
     is_document = head.pos_ == "NOUN" and (lemma in words("quotes/cues", "document_nouns")
