@@ -129,16 +129,18 @@ def claim_line(ev: Event, names: dict[str, str]) -> Text:
 
 
 def claims(console: Console, an: Analysis) -> None:
-    """Events grouped by who makes the claim: the outlet, named people, other outlets, anonymous sources.
+    """Events and happenings grouped by who makes the claim: the outlet, named people, other outlets, anonymous
+    sources.
 
     Groups come in ``SOURCE_ORDER`` (the outlet's own claims first, so an unsourced exclusive stands out). Each
     claim is one line (``claim_line``) and its evidence sentence, indented below it.
     """
-    if not an.events:
+    items = [*an.events, *an.happenings]  # a flood or a rate rise is a claim as much as a meeting
+    if not items:
         return
     names = _entity_names(an)
     groups: dict[str, list[Event]] = defaultdict(list)
-    for ev in an.events:
+    for ev in sorted(items, key=lambda e: (e.evidence.start, e.id)):
         groups[_source_label(ev, names)].append(ev)
     ordered = sorted(groups.items(), key=lambda kv: (SOURCE_ORDER.get(kv[1][0].source.kind, 9), kv[0]))
     for label, evs in ordered:

@@ -70,6 +70,7 @@ class Kind:
     modes: dict[str, str] = field(default_factory=dict)
     noun_modes: dict[str, str] = field(default_factory=dict)
     actor_subject: bool = False
+    named: bool = False  # its nouns title a name ("Cyclone Mira")
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def build_lexicon(paths: Iterable[Path | str]) -> HappeningLexicon:
             generic=_words(spec.get("generic")),
             modes={str(k).casefold(): str(v) for k, v in (spec.get("modes") or {}).items()},
             noun_modes={str(k).casefold(): str(v) for k, v in (spec.get("noun_modes") or {}).items()},
-            actor_subject=spec.get("actor") == "subject",
+            actor_subject=spec.get("actor") == "subject", named=bool(spec.get("named")),
         )
         for name, spec in raw.items()
     )
@@ -268,7 +269,9 @@ class HappeningCoder:
     def _noun_kind(self, tok: Token, lemma: str) -> tuple[Kind, str | None] | None:
         """The kind a noun (read as ``lemma``) names as a happening the sentence reports, with its mode, or None."""
         lx = self.lex
-        if tok.dep_ in MODIFIER_DEPS and tok.head.pos_ in ("NOUN", "PROPN"):
+        named = tok.dep_ == "compound" and tok.head.pos_ == "PROPN" and tok.is_title and any(
+            k.named for k, _c in lx.by_noun(lemma))  # "Cyclone Mira", "Hurricane Ida": the storm's name
+        if tok.dep_ in MODIFIER_DEPS and tok.head.pos_ in ("NOUN", "PROPN") and not named:
             return None  # "fire brigade", "earthquake survivors", "flood defences"
         gov = _governor(tok)
         if _lemma(gov) in lx.hypothetical or _lemma(tok.head) in lx.hypothetical:
@@ -402,13 +405,17 @@ class HappeningCoder:
     def _place(binder: Binder, seg: Span, para: int) -> str | None:
         """Where a happening happened: the first place of its sentence that a country is known for ("capsized on
         Lake Victoria near Uganda's Kalangala islands": Uganda, since a lake shared by three countries says less),
-        else its first place, else the last place named earlier in the paragraph."""
+        else its first place, else the last place named earlier in the paragraph, else earlier in the article."""
         named = binder.places_between(seg.start_char, seg.end_char)
         countries = {p.id: getattr(p, "country", None) for p in seg.doc._.nt_places or []}
         for _start, _end, place in named:
             if countries.get(place):
                 return place
-        return named[0][2] if named else binder.place_before(seg.start_char, para)
+        # a happening has no actor to say which one it is, so a lead that names no place takes the place named
+        # last before it, in the headline or the dateline if need be ("Floods in Sylhet" over "Flash floods have
+        # forced 40,000 people from their homes")
+        return named[0][2] if named else (binder.place_before(seg.start_char, para)
+                                          or binder.place_before(seg.start_char, 0))
 
     # -- the events that are happenings -------------------------------------------------------------------------------
     def supersede(self, doc: Doc, events: list[Event], happenings: list[Event]) -> list[Event]:

@@ -60,7 +60,7 @@ FORMATS: dict[str, ExportFormat] = {
     for f in (
         ExportFormat("jsonl", "newstrace.export.jsonl", "file", "the JSON record of DESIGN.md, one article per line"),
         ExportFormat("parquet", "newstrace.export.tables", "dir",
-                     "one Parquet file per table (articles, entities, mentions, places, events, quotes, flags, "
+                     "one Parquet file per table (articles, entities, mentions, places, events, happenings, quotes, flags, "
                      "stories, story_reports, canonical_entities, reuse_links)"),
         ExportFormat("csv", "newstrace.export.tables", "dir", "one CSV file per table (same tables as parquet)"),
         ExportFormat("gdelt", "newstrace.export.gdelt", "dir",

@@ -1,4 +1,4 @@
-"""JSONL export: the public JSON record of DESIGN.md (article, entities, places, events, quotes, flags, sourcing),
+"""JSONL export: the public JSON record of DESIGN.md (article, entities, places, events, happenings, quotes, flags, sourcing),
 one selected article per line, written as the store is read."""
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from newstrace.model import (Analysis, DateMention, Entity, Event, Evidence, Fla
                              to_dict)
 
 
-NESTED = {"entities": Entity, "places": Place, "dates": DateMention, "events": Event, "quotes": Quote, "flags": Flag}
+NESTED = {"entities": Entity, "places": Place, "dates": DateMention, "events": Event, "happenings": Event,
+          "quotes": Quote, "flags": Flag}
 EVENT_PARTS = {"evidence": Evidence, "source": Source}
 
 

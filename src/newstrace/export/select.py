@@ -97,6 +97,7 @@ class Item:
         self.stories: dict[str, StoryLink] = {}
         self._analysis: Analysis | None = None
         self._events: list[Event] | None = None
+        self._happenings: list[Event] | None = None
 
     @property
     def analysis(self) -> Analysis:
@@ -113,6 +114,17 @@ class Item:
     @events.setter
     def events(self, value: list[Event]) -> None:
         self._events = value
+
+    @property
+    def happenings(self) -> list[Event]:
+        """The happenings (disasters, accidents, rate moves) the filters kept."""
+        if self._happenings is None:
+            self._happenings = list(self.analysis.happenings)
+        return self._happenings
+
+    @happenings.setter
+    def happenings(self, value: list[Event]) -> None:
+        self._happenings = value
 
     def entity(self, entity_id: str | None) -> Entity | None:
         """The entity with this id in the article, or None."""
@@ -206,12 +218,16 @@ class Selection:
             if not ids:
                 return False
             it.events = [ev for ev in it.events if ev.actor in ids or ev.target in ids]
+            it.happenings = [ev for ev in it.happenings if ev.actor in ids]
         if flt.type:
             it.events = [ev for ev in it.events if (ev.type or "").upper() in flt.type]
+            it.happenings = [ev for ev in it.happenings if (ev.type or "").upper() in flt.type]
         if flt.verdict:
             it.events = [ev for ev in it.events
                          if (s := it.stories.get(ev.id)) is not None and s.verdict == flt.verdict]
-        return bool(it.events) if (flt.type or flt.verdict) else True
+            it.happenings = [ev for ev in it.happenings
+                             if (s := it.stories.get(ev.id)) is not None and s.verdict == flt.verdict]
+        return bool(it.events or it.happenings) if (flt.type or flt.verdict) else True
 
     # -- link lookups ----------------------------------------------------------------------------------------------
     def _attach_stories(self, items: list[Item]) -> None:

@@ -1,6 +1,6 @@
 """Table exports: one Parquet (pyarrow) or CSV file per table, for pandas, polars, DuckDB and spreadsheets.
 
-Tables: ``articles``, ``entities``, ``mentions``, ``places``, ``events``, ``quotes``, ``flags`` (from each
+Tables: ``articles``, ``entities``, ``mentions``, ``places``, ``events``, ``happenings``, ``quotes``, ``flags`` (from each
 article's record), ``stories``, ``story_reports``, ``canonical_entities`` (the cross-article actors that
 ``entities.canonical`` points at) and ``reuse_links`` (from the link stage; empty files when the store was never
 linked). Every table has a fixed schema (``TABLES``), so an empty export still has typed columns,
@@ -49,6 +49,14 @@ TABLES: dict[str, pa.Schema] = {
     "events": pa.schema([
         ("article_id", S), ("id", S), ("type", S), ("mode", S), ("cameo", S), ("actor", S), ("actor_name", S),
         ("target", S), ("target_name", S), ("place", S), ("place_name", S), ("date", S), ("modality", S),
+        ("evidence_start", I), ("evidence_end", I), ("evidence_text", S), ("source_kind", S), ("source_entity", S),
+        ("source_text", S), ("source_cue", S), ("source_quote", S), ("flags", LS), ("trigger", S),
+        ("story_id", S), ("verdict", S), ("independent_outlets", I),
+    ]),
+    # disasters, accidents, rate moves (newstrace.analyze.happenings): the columns of an event and a category
+    "happenings": pa.schema([
+        ("article_id", S), ("id", S), ("type", S), ("category", S), ("mode", S), ("actor", S), ("actor_name", S),
+        ("place", S), ("place_name", S), ("date", S), ("modality", S),
         ("evidence_start", I), ("evidence_end", I), ("evidence_text", S), ("source_kind", S), ("source_entity", S),
         ("source_text", S), ("source_cue", S), ("source_quote", S), ("flags", LS), ("trigger", S),
         ("story_id", S), ("verdict", S), ("independent_outlets", I),
@@ -106,20 +114,23 @@ def article_rows(it: Item) -> Iterator[tuple[str, dict[str, Any]]]:
         yield "places", {"article_id": aid, "id": p.id, "name": p.name, "country": p.country, "admin1": p.admin1,
                          "lat": p.lat, "lon": p.lon, "geonameid": p.geonameid, "feature": p.feature,
                          "mentions": len(p.mentions or [])}
-    for ev in it.events:
-        story = it.stories.get(ev.id)
-        yield "events", {
-            "article_id": aid, "id": ev.id, "type": ev.type, "mode": ev.mode, "cameo": ev.cameo,
-            "actor": ev.actor, "actor_name": names.get(ev.actor) or ev.actor_text, "target": ev.target,
-            "target_name": names.get(ev.target) or ev.target_text, "place": ev.place,
-            "place_name": places.get(ev.place), "date": ev.date, "modality": ev.modality,
-            "evidence_start": ev.evidence.start, "evidence_end": ev.evidence.end, "evidence_text": ev.evidence.text,
-            "source_kind": ev.source.kind, "source_entity": ev.source.entity, "source_text": ev.source.text,
-            "source_cue": ev.source.cue, "source_quote": ev.source.quote, "flags": list(ev.flags or []),
-            "trigger": ev.trigger, "story_id": story.story_id if story else None,
-            "verdict": story.verdict if story else None,
-            "independent_outlets": story.independent_outlets if story else None,
-        }
+    for table, evs in (("events", it.events), ("happenings", it.happenings)):
+        for ev in evs:
+            story = it.stories.get(ev.id)
+            row = {
+                "article_id": aid, "id": ev.id, "type": ev.type, "mode": ev.mode, "cameo": ev.cameo,
+                "category": ev.category,
+                "actor": ev.actor, "actor_name": names.get(ev.actor) or ev.actor_text, "target": ev.target,
+                "target_name": names.get(ev.target) or ev.target_text, "place": ev.place,
+                "place_name": places.get(ev.place), "date": ev.date, "modality": ev.modality,
+                "evidence_start": ev.evidence.start, "evidence_end": ev.evidence.end,
+                "evidence_text": ev.evidence.text, "source_kind": ev.source.kind, "source_entity": ev.source.entity,
+                "source_text": ev.source.text, "source_cue": ev.source.cue, "source_quote": ev.source.quote,
+                "flags": list(ev.flags or []), "trigger": ev.trigger, "story_id": story.story_id if story else None,
+                "verdict": story.verdict if story else None,
+                "independent_outlets": story.independent_outlets if story else None,
+            }
+            yield table, {k: row.get(k) for k in TABLES[table].names}
     for q in an.quotes:
         yield "quotes", {"article_id": aid, "id": q.id, "speaker": q.speaker, "speaker_text": q.speaker_text,
                          "cue": q.cue, "text": q.text, "start": q.start, "end": q.end, "direct": bool(q.direct),

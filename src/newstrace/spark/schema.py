@@ -25,7 +25,7 @@ UNKNOWN_DATE = "unknown"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 # the export tables built from each article's record, and those the link step writes
-ARTICLE_TABLES = ("articles", "entities", "mentions", "places", "events", "quotes", "flags")
+ARTICLE_TABLES = ("articles", "entities", "mentions", "places", "events", "happenings", "quotes", "flags")
 LINK_TABLES = ("stories", "story_reports", "reuse_links", "canonical_entities")
 UNPARTITIONED = ("reuse_links", "canonical_entities")
 

@@ -1,0 +1,146 @@
+"""The happening component: disasters, accidents and rate moves coded beside the PLOVER events, never as acts of
+an invented attacker, and never from a figure of speech. Sentences written for these tests, run through the real
+spaCy pipeline (``nlp`` fixture); a corroboration check runs ingest and link on a real SQLite store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newstrace.analyze.event_lexicon import PLOVER_TYPES
+from newstrace.analyze.happenings import build_lexicon, HAPPENING_DATA
+from newstrace.model import Analysis, Event, from_dict, to_dict
+
+
+def _doc(nlp, text: str):
+    return nlp(text)
+
+
+def _happenings(nlp, text: str) -> list[Event]:
+    return list(_doc(nlp, text)._.nt_happenings)
+
+
+def _kinds(nlp, text: str) -> list[str]:
+    return [h.type for h in _happenings(nlp, text)]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("A magnitude 6.1 earthquake struck the hills east of Valdora late on Sunday, killing three people.", "EARTHQUAKE"),
+    ("Quake kills two in southern Peru", "EARTHQUAKE"),
+    ("Flash floods forced about 12,000 people from their homes in the Tessaly district on Tuesday.", "FLOOD"),
+    ("The Orlan river burst its banks after three days of rain.", "FLOOD"),
+    ("A landslide swept a minibus off the mountain road above Karsk on Friday.", "LANDSLIDE"),
+    ("A passenger ferry capsized near the Molo islands on Monday, killing at least nine people, police said.",
+     "SHIPWRECK"),
+    ("Survivors of Monday's ferry disaster say the boat was overloaded.", "SHIPWRECK"),
+    ("A fire broke out in the intensive care ward of the Harmon hospital on Monday evening.", "FIRE"),
+    ("Nine patients died in a fire at the Harmon hospital.", "FIRE"),
+    ("A gas explosion tore through a restaurant in central Vellmar on Saturday.", "EXPLOSION"),
+    ("A bus plunged into a gorge in the Karsk mountains on Thursday, killing 14 passengers.", "CRASH"),
+    ("Two people were killed when a five-storey building collapsed in Port Amara.", "COLLAPSE"),
+    ("Cyclone Mira made landfall near Port Amara on Wednesday.", "STORM"),
+    ("The central bank raised its main policy rate by half a percentage point to 9.25 percent on Thursday.",
+     "RATE_CHANGE"),
+])
+def test_happening_kinds(nlp, text, kind):
+    kinds = _kinds(nlp, text)
+    assert kind in kinds, (text, kinds)
+
+
+@pytest.mark.parametrize("text", [
+    # figures of speech, gunfire, arson, modifiers, mere possibilities and other things that move or collapse
+    "Troops opened fire on the crowd outside the parliament in Vellmar.",
+    "The minister came under fire from opposition lawmakers over the budget.",
+    "Security forces returned fire after the convoy was ambushed.",
+    "The ruling party won the election by a landslide.",
+    "The Popular Front claimed a landslide victory in Sunday's vote.",
+    "A flood of complaints reached the ministry after the decision.",
+    "The decision drew a storm of criticism from rights groups.",
+    "Fire brigade officials warned of the risk of floods this spring.",
+    "Talks between the two governments collapsed on Friday.",
+    "Shares plunged after the announcement and the currency sank to a record low.",
+    "Iran increased the rate of uranium enrichment at the Fordow site.",
+    "The council raised the issue of road safety with the transport ministry.",
+    "Militants set fire to a police station in the north of the province.",
+    "A ceasefire came into force at midnight.",
+    "Prices rose by 9 percent in the year to June.",
+])
+def test_no_happening(nlp, text):
+    assert _kinds(nlp, text) == [], text
+
+
+def test_rate_modes_and_actor(nlp):
+    doc = _doc(nlp, "Bangladesh Bank raised its policy repo rate to 9.25 percent from 8.75 percent on Thursday. "
+                    "The Reserve Bank of Sarnia cut its benchmark rate by 25 basis points.")
+    modes = [(h.type, h.mode) for h in doc._.nt_happenings]
+    assert modes == [("RATE_CHANGE", "rise"), ("RATE_CHANGE", "cut")], modes
+    first = doc._.nt_happenings[0]
+    assert first.actor is not None and "Bangladesh Bank" in (first.actor_text or ""), first
+    assert first.category == "economy" and first.ontology == "happening"
+
+
+@pytest.mark.parametrize("text, modality", [
+    ("The bank is likely to raise rates again in September, two officials said.", "possible"),
+    ("The bank will raise rates again in September if the currency weakens further.", "conditional"),
+    ("The central bank may raise its policy rate next month.", "possible"),
+    ("No fire was reported at the depot.", "negated"),
+])
+def test_happening_modality(nlp, text, modality):
+    hs = _happenings(nlp, text)
+    assert hs and hs[0].modality == modality, [(h.type, h.modality) for h in hs]
+
+
+def test_no_invented_attacker(nlp):
+    """A quake, a fire, a capsizing or a landslide is no ASSAULT, COERCE or PROTEST by the thing itself, and the
+    actorless "were killed" / "were injured" of the same paragraph belongs to the happening; a bomb stays an attack."""
+    text = ("A magnitude 6.2 earthquake struck southern Peru late on Sunday, damaging adobe houses and killing at "
+            "least two people. A woman and her son were killed when the wall of their house collapsed. At least 23 "
+            "people were injured.\n\n"
+            "Landslides blocked the road between Chivay and the city of Arequipa.\n\n"
+            "A passenger ferry capsized on Lake Victoria on Monday, killing at least nine people.\n\n"
+            "Fire at Basra hospital kills nine patients.\n\n"
+            "A bomb blast killed 12 people at a cattle market in Maiduguri on Tuesday.")
+    doc = _doc(nlp, text)
+    events = [(e.type, e.trigger, e.actor_text) for e in doc._.nt_events]
+    happening_words = {"earthquake", "magnitude", "landslides", "ferry", "fire"}
+    for etype, trigger, actor in events:
+        assert not (actor and set(actor.casefold().split()) & happening_words), events
+    assert not [e for e in events if e[0] == "ASSAULT" and not e[2]], events
+    assert any(e[0] == "ASSAULT" and "bomb" in (e[2] or "").casefold() for e in events), events
+    kinds = {h.type for h in doc._.nt_happenings}
+    assert {"EARTHQUAKE", "COLLAPSE", "LANDSLIDE", "SHIPWRECK", "FIRE"} <= kinds, kinds
+
+
+def test_happenings_never_in_events_and_round_trip(nlp):
+    """``events`` stays PLOVER only (the public record's contract); happenings are their own list, carry evidence
+    offsets into the text, a place and a source, and survive the JSON form."""
+    text = ("Floods force 40,000 from their homes in Sylhet\n\n"
+            "Flash floods have forced about 40,000 people from their homes in the Sylhet district, the disaster "
+            "management ministry said on Thursday.")
+    from newstrace.analyze.pipeline import analysis_from_doc, make_doc
+    from newstrace.model import Article
+    art = Article(id="t1", url=None, outlet=None, title=None, byline=None, published="2026-06-18", tags=[],
+                  language="en", text=text)
+    art.meta["body_start"] = text.index("Flash")
+    an = analysis_from_doc(nlp(make_doc(nlp, art)))
+    assert all(e.type in PLOVER_TYPES for e in an.events)
+    assert [h.type for h in an.happenings] == ["FLOOD", "FLOOD"]
+    lead = an.happenings[1]
+    assert text[lead.evidence.start:lead.evidence.end] == lead.evidence.text
+    assert lead.place is not None and lead.source.kind in ("organization", "person", "document")
+    assert "headline" in an.happenings[0].flags
+    back = from_dict(Analysis, to_dict(an))
+    assert [(h.id, h.type, h.category) for h in back.happenings] == [(h.id, h.type, h.category) for h in an.happenings]
+
+
+def test_user_lexicon_adds_a_kind(tmp_path: Path):
+    extra = tmp_path / "mine.yaml"
+    extra.write_text("happenings:\n  HEATWAVE:\n    category: disaster\n    nouns: [heatwave, \"heat wave\"]\n",
+                     encoding="utf-8")
+    lex = build_lexicon([HAPPENING_DATA, extra])
+    names = {k.name for k in lex.kinds}
+    assert "HEATWAVE" in names and "EARTHQUAKE" in names
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"\xff\xfe not yaml: [")
+    assert {k.name for k in build_lexicon([HAPPENING_DATA, bad]).kinds} == {k.name for k in lex.kinds} - {"HEATWAVE"}
