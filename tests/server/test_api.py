@@ -266,3 +266,23 @@ def test_search_keeps_the_listings_filters(corpus_url, client):
     assert late and all(a["published"][:10] >= day for a in late) and len(late) < len(every)
     bad = client.get(f"{corpus_url}/api/search", params={"q": "Taliban", "since": "last week"})
     assert bad.status_code == 422 and "since" in error_of(bad)["message"]
+
+
+def test_happenings_in_the_record_and_on_the_page(tmp_path, client, nlp, serve, tokens):
+    """A posted quake report: the API record lists the quake under happenings (never events) and the article page
+    shows it in its own section, with its sentence."""
+    WRITE_TOKEN = tokens["write"]
+    doc = {"url": "https://tidewater-post.example/2026/05/02/quake", "title": "Quake shakes Karsholm valley",
+           "outlet": "tidewater-post.example", "published": "2026-05-02",
+           "text": "A magnitude 5.8 earthquake struck the Karsholm valley early on Saturday, killing three people, "
+                   "the civil defence office said.\n\nRescuers searched collapsed houses in two villages."}
+    with serve(tmp_path / "quake.db", [WRITE_TOKEN]) as url:
+        made = client.post(f"{url}/articles", json=doc, headers={"Authorization": f"Bearer {WRITE_TOKEN}"})
+        assert made.status_code == 201, made.text
+        aid = made.json()["id"]
+        rec = client.get(f"{url}/api/articles/{aid}").json()
+        assert [h["type"] for h in rec["happenings"]][:1] == ["EARTHQUAKE"], rec["happenings"]
+        assert rec["happenings"][0]["category"] == "disaster"
+        assert all(e["type"] != "EARTHQUAKE" and e["type"] != "ASSAULT" for e in rec["events"]), rec["events"]
+        page = client.get(f"{url}/articles/{aid}", headers={"accept": "text/html"})
+        assert page.status_code == 200 and 'id="happenings"' in page.text and "EARTHQUAKE" in page.text
