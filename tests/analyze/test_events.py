@@ -345,3 +345,59 @@ def test_a_light_verb_carries_an_event_through_a_measure_noun(nlp):
     assert ev.type == "CONSULT" and ev.actor_text == "General Idris Vael"
     ev = _one(_events(nlp, "Dock unions staged a wave of strikes across Ostrel."), "strikes")
     assert ev.type == "PROTEST" and ev.actor_text == "Dock unions"
+
+
+# -- labour strikes, denials of a material act, searches (issue 15) -----------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Chittagong port grinds to a halt as dock workers strike",
+    "Bangladesh dockers strike over terminal lease",
+    "Thousands of dock workers at the main seaport walked off the job on Sunday, halting the loading and unloading "
+    "of container ships.",
+    "Dock workers at the port have stopped work over pay and a plan to hand a terminal to a foreign operator.",
+    "Exporters warned of missed shipments after dock workers at the port went on strike over wages.",
+    "Junior doctors at three public hospitals in Lagos walked out on Monday, demanding six months of unpaid wages.",
+])
+def test_a_labour_strike_is_one_protest_strike(nlp, text):
+    events = _events(nlp, text)
+    strikes = [e for e in events if (e.type, e.mode) == ("PROTEST", "strike")]
+    assert len(strikes) == 1, [(e.type, e.mode, e.trigger, e.target_text) for e in events]
+    assert not [e for e in events if e.type in ("ASSAULT", "SANCTION")]  # halting the loading is the strike's effect
+    assert strikes[0].target_text in (None, "terminal lease")  # the trigger's own words ("strike", "job") are no party
+
+
+@pytest.mark.parametrize(("text", "trigger"), [
+    ("An airstrike struck the village on Tuesday, witnesses said.", "struck"),
+    ("Missiles struck the fuel depot outside Odesa overnight.", "struck"),
+    ("Rebels struck at dawn, the army said.", "struck"),
+])
+def test_strike_with_an_object_or_a_weapon_or_fighters_stays_an_assault(nlp, text, trigger):
+    assert _one(_events(nlp, text), trigger).type == "ASSAULT"
+
+
+@pytest.mark.parametrize(("text", "trigger", "target"), [
+    ("Zimbabwe's police on Thursday denied arresting opposition activist Tendai Mukwena, whose family says he was "
+     "taken from his home in Harare by officers.", "arresting", "Mukwena"),
+    ("The army denied shelling the village of Hpa Lai on Monday.", "shelling", "village"),
+    ("The interior ministry rejected claims that it had detained the journalist Ana Reyes.", "detained", "journalist"),
+    ("The group denies carrying out the attack on the convoy.", "carrying", None),
+])
+def test_a_denied_act_is_the_act_negated_not_a_rejection(nlp, text, trigger, target):
+    events = _events(nlp, text)
+    assert not [e for e in events if e.type == "REJECT"], [(e.type, e.trigger, e.target_text) for e in events]
+    ev = _one(events, trigger)
+    assert ev.modality == "negated" and ev.type in ("COERCE", "ASSAULT")
+    if target:
+        assert target in (ev.target_text or ""), (ev.target_text, ev.actor_text)
+
+
+def test_a_plain_adjective_after_a_verb_is_not_read_as_a_gerund(nlp):
+    events = _events(nlp, "Police denied the arresting officer's account of the raid.")
+    assert not [e for e in events if e.trigger and "arresting" in e.trigger.split()]
+
+
+def test_searching_for_missing_people_is_no_seizure_but_searching_a_house_is(nlp):
+    rescue = _events(nlp, "Divers from the marine unit resumed searching for at least 14 people still missing.")
+    assert not [e for e in rescue if e.type == "COERCE"], [(e.type, e.trigger) for e in rescue]
+    raid = _one(_events(nlp, "Police searched the house of the opposition leader in Harare."), "searched")
+    assert (raid.type, raid.mode) == ("COERCE", "seize")

@@ -46,6 +46,8 @@ class Trigger:
     order: int  # load order: a later entry wins a tie
     weak: bool = False  # an everyday word: an event only when its target is a named entity or place
     civil: str | None = None  # "TYPE/mode" coded instead when the actor is not an organ of the state
+    workforce: bool = False  # codes only with a workforce as the verb's subject ("dock workers strike")
+    object: str | None = None  # "none": only without a direct object; "required": only with one
 
     @property
     def phrase(self) -> str:
@@ -65,7 +67,8 @@ class EventLexicon:
     not_events: set[tuple[str, str, str]] = field(default_factory=set)
 
     def candidates(self, pos: str, lemma: str) -> list[Trigger]:
-        """The triggers whose head is this lemma, most specific (most companion words) first, later files first."""
+        """The triggers whose head is this lemma, most specific (most companion words, then conditions) first, later
+        files first."""
         return self.triggers.get((pos, lemma), [])
 
     def words(self, pos: str) -> set[str]:
@@ -125,6 +128,8 @@ def build_lexicon(paths: Iterable[Path]) -> EventLexicon:
                 mode = group.get("mode") or None
                 weak = bool(group.get("weak"))
                 civil = str(group["civil"]).upper() if group.get("civil") else None
+                workforce = bool(group.get("workforce"))
+                obj = str(group["object"]).lower() if group.get("object") else None
                 for pos, key in (("verb", "verbs"), ("noun", "nouns")):
                     for phrase in group.get(key) or []:
                         try:
@@ -133,7 +138,7 @@ def build_lexicon(paths: Iterable[Path]) -> EventLexicon:
                             continue
                         order += 1
                         lex.triggers.setdefault((pos, head), []).append(
-                            Trigger(head, comp, pos, type_name, mode, cameo, order, weak, civil))
+                            Trigger(head, comp, pos, type_name, mode, cameo, order, weak, civil, workforce, obj))
         for name, values in data.items():
             if name == "types":
                 continue
@@ -151,7 +156,8 @@ def build_lexicon(paths: Iterable[Path]) -> EventLexicon:
             elif values is not None:
                 lex.roles[name] = values
     for key, entries in lex.triggers.items():
-        entries.sort(key=lambda t: (-len(t.companions), -t.order))
+        # the most specific first: more companion words, then conditions on subject or object, then the later file
+        entries.sort(key=lambda t: (-len(t.companions), -(t.workforce + (t.object is not None)), -t.order))
     return lex
 
 

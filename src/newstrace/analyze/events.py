@@ -3,7 +3,10 @@
 Factory ``newstrace_events`` writes ``doc._.nt_events: list[Event]``. For every word that the event lexicon
 (``data/events/triggers.yaml``) knows, the component
 
-1. picks the most specific lexicon entry whose companion words are in the parse ("call for", "hunger strike");
+1. picks the most specific lexicon entry whose companion words are in the parse ("call for", "hunger strike") and
+   whose conditions hold ("strike" is a labour strike with a workforce for subject and no object, an assault
+   otherwise); a gerund complement the parser read as an adjective ("denied arresting the activist") is repaired
+   first (``gerunds.py``);
 2. finds the predicate that carries the event: the verb itself, the light verb of an event noun ("held
    talks", "took a trip"), or none for a nominal event ("Hameed's visit", "the attack on the convoy");
 3. finds actor and target phrases through the parse (active and passive voice, conjunctions, appositions,
@@ -12,7 +15,9 @@ Factory ``newstrace_events`` writes ``doc._.nt_events: list[Event]``. For every 
    act is coded as the verbal type it amounts to (a future attack is a THREATEN) and a refused agreement is a
    REJECT;
 5. lets a governing verbal event absorb the events in its complement ("agreed to cooperate" is one AGREE,
-   "refused to deploy" one REJECT), and lets a denial negate its complement instead of being a REJECT.
+   "refused to deploy" one REJECT), lets a denial negate its complement instead of being a REJECT ("denied
+   arresting X", "rejected claims that it had detained X"), and folds a participle of result into its event
+   ("walked off the job, halting the loading of ships" is one strike).
 
 Flags on an event: ``headline`` (the trigger is in the headline), ``nominal`` (no verb carries it),
 ``intended:TYPE`` / ``negated:TYPE`` (the lexical type before a PLOVER re-coding). ``actor_country`` and
@@ -36,6 +41,7 @@ from spacy.tokens import Doc, Span, Token
 from newstrace.analyze.actors import get_dictionary
 from newstrace.analyze.event_lexicon import EventLexicon, Trigger, load_lexicon
 from newstrace.analyze.event_roles import Binder, Party, children, conjuncts, subject_of
+from newstrace.analyze.gerunds import repair_gerund_complements
 from newstrace.analyze.names import doc_text
 from newstrace.analyze.modality import modality_of
 from newstrace.model import Event, Evidence
@@ -123,6 +129,9 @@ class EventCoder:
         self.state_actors = self.lex.role_words("state_actors")
         self.patient_modes = self.lex.role_words("possessive_patient_modes")
         self.of_target_modes = self.lex.role_words("of_target_modes")
+        self.workforce = self.lex.role_words("workforce_nouns")
+        self.gerund_governors = self.lex.role_words("gerund_governors")
+        self.result_absorbs: dict[str, str] = dict(self.lex.roles.get("result_absorbs") or {})
         self.retype: dict[str, str] = dict(self.lex.roles.get("future_retype") or {})
         self.negated_retype: dict[str, str] = dict(self.lex.roles.get("negated_retype") or {})
         self.max_tokens = int(self.lex.roles.get("max_sentence_tokens") or 120)
@@ -152,8 +161,10 @@ class EventCoder:
         return out
 
     # -- matching ---------------------------------------------------------------------------------------------
-    def _entry(self, tok: Token, pos: str) -> Trigger | None:
-        """The most specific lexicon entry for this word whose companion words are in its parse."""
+    def _entry(self, tok: Token, pos: str, seg: Span | None = None) -> Trigger | None:
+        """The most specific lexicon entry for this word whose companion words are in its parse and whose
+        conditions on the verb's subject and object hold (within ``seg``, by default the word's sentence)."""
+        seg = seg if seg is not None else tok.sent
         lemma = tok.lemma_.lower()
         cands = self.lex.candidates(pos, lemma) or self.lex.candidates(pos, tok.lower_)
         if not cands:
@@ -161,6 +172,8 @@ class EventCoder:
         near: set[str] | None = None
         direct: set[str] = set()
         for entry in cands:
+            if not self._fits(entry, tok, seg):
+                continue
             if not entry.companions:
                 return entry
             if near is None:
@@ -176,6 +189,27 @@ class EventCoder:
                 return entry
         return None
 
+    def _fits(self, entry: Trigger, tok: Token, seg: Span) -> bool:
+        """Whether a verb meets its entry's conditions: a workforce for subject ("dock workers strike", "nurses
+        stopped work"), no direct object ("strike" as a labour strike: "missiles struck the depot" is an assault),
+        a direct object or passive subject ("searched the house"; "searched for survivors" is a rescue)."""
+        if entry.pos != "verb" or (not entry.workforce and entry.object is None):
+            return True
+        # "dockers strike over terminal lease": the parser may read "over" as a particle and the issue as an object
+        issue = any(c.dep_ == "prt" and c.lower_ in {"over", "for"} for c in tok.children)
+        has_object = not issue and any(c.dep_ in OBJECT_DEPS for c in tok.children)
+        subj, passive = subject_of(tok, seg)
+        if entry.object == "none" and (has_object or passive):
+            return False
+        if entry.object == "required" and not (has_object or passive):
+            return False
+        if entry.workforce:
+            if subj is None or passive:
+                return False
+            # "thousands of dock workers", "the Chittagong Dock Workers' Union"
+            return self._quantified(subj).lemma_.lower() in self.workforce
+        return True
+
     def _candidates(self, doc: Doc, matches: list[tuple[str, int]], seg_of: Callable[[int], int],
                     segs: list[tuple[Span, int]]) -> list[Candidate]:
         out: list[Candidate] = []
@@ -185,7 +219,7 @@ class EventCoder:
                 continue
             tok = doc[start]
             seg = segs[si][0]
-            entry = self._entry(tok, pos)
+            entry = self._entry(tok, pos, seg)
             if entry is None:
                 continue
             if pos == "verb":
@@ -235,21 +269,26 @@ class EventCoder:
             by_token.setdefault(c.token.i, c)
             by_token.setdefault(c.pred.i, c)
         negating = self.lex.cue("negating_governors")
+        claim_nouns, rejecting = self.lex.cue("claim_nouns"), self.lex.cue("rejecting_governors")
         for c in cands:
             tok = c.pred
-            for _ in range(3):
+            via_claim = False
+            for _ in range(4):
                 if (tok.dep_ not in COMPLEMENT_DEPS or tok.head.i == tok.i
                         or not (c.seg.start <= tok.head.i < c.seg.end)):
                     break
                 tok = tok.head
+                # "rejected claims that it had detained X": the claim noun passes its clause on to the rejection
+                via_claim = via_claim or (tok.pos_ == "NOUN" and tok.lemma_.lower() in claim_nouns)
                 gov = by_token.get(tok.i)
                 if gov is None or gov is c:
                     continue
-                if tok.lemma_.lower() in negating:
+                if tok.lemma_.lower() in negating or (via_claim and tok.lemma_.lower() in rejecting):
                     gov.dropped = True
                 elif gov.entry.type in self.lex.absorbs or gov.entry.type == c.entry.type:
                     c.dropped = True
                 break
+        self._absorb_results(cands, by_token)
         # a light verb that is itself an event word ("hosted talks", "renewed negotiations", "granted asylum"):
         # the same type is one event, told by the verb; another type is the noun's event, the verb only carries it
         for c in cands:
@@ -261,6 +300,21 @@ class EventCoder:
                     c.dropped = True
                 else:
                     gov.dropped = True
+
+    def _absorb_results(self, cands: list[Candidate], by_token: dict[int, Candidate]) -> None:
+        """A participle clause of result after an event ("walked off the job, halting the loading of ships",
+        "attacked the convoy, killing nine") tells the governing event's effect: an event of the same type and
+        mode, or of the type ``result_absorbs`` folds into the governing one, is dropped."""
+        for c in cands:
+            pred = c.pred
+            if c.dropped or c.kind != "verb" or pred.dep_ != "advcl" or pred.tag_ != "VBG" or pred.i < pred.head.i:
+                continue
+            gov = by_token.get(pred.head.i)
+            if gov is None or gov is c or gov.dropped:
+                continue
+            same = (gov.entry.type, gov.entry.mode) == (c.entry.type, c.entry.mode)
+            if same or self.result_absorbs.get(gov.entry.type) == c.entry.type:
+                c.dropped = True
 
     # -- parties ------------------------------------------------------------------------------------------------
     def _prep_objects(self, tok: Token, preps: set[str], seg: Span, skip: set[str] = frozenset()) -> list[Token]:
@@ -342,6 +396,10 @@ class EventCoder:
         # a document does not act, its issuer does: "the party issued a declaration demanding ..."
         actors = [subject_of(a.head, seg)[0] or a if a.lemma_.lower() in self.document_objects
                   and a.dep_ in OBJECT_DEPS else a for a in actors]
+        # the trigger's own words are no party: "went on strike", "walked off the job", "reached an agreement"
+        own = set(c.entry.companions)
+        actors = [t for t in actors if t.lemma_.lower() not in own]
+        targets = [t for t in targets if t.lemma_.lower() not in own]
         actors = [t for t in map(self._quantified, actors) if self._partyable(t, seg)]
         targets = [t for t in map(self._quantified, targets) if self._partyable(t, seg)]
         if visit:
@@ -491,6 +549,8 @@ class EventCoder:
         """The events of a Doc, in text order."""
         if len(doc) == 0:
             return []
+        # "denied arresting the activist": a gerund complement the parser took for an adjective is put right first
+        repair_gerund_complements(doc, self.gerund_governors)
         matches = self.matches(doc)
         if not matches:
             return []

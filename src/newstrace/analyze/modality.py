@@ -19,12 +19,19 @@ GOVERNING_DEPS = {"xcomp", "ccomp", "pcomp", "dobj", "conj", "advcl", "csubj", "
 MAX_HOPS = 4
 
 
-def governors(pred: Token, sent: Span) -> list[Token]:
-    """The words that govern ``pred`` through complement links, nearest first, within the sentence."""
+def governors(pred: Token, sent: Span, claim_nouns: frozenset[str] | set[str] = frozenset()) -> list[Token]:
+    """The words that govern ``pred`` through complement links, nearest first, within the sentence; a clause on a
+    claim noun ("claims that it had detained X") is governed by that noun and, through it, by the noun's verb."""
     out: list[Token] = []
     tok = pred
     for _ in range(MAX_HOPS):
-        if tok.dep_ not in GOVERNING_DEPS or tok.head.i == tok.i or not (sent.start <= tok.head.i < sent.end):
+        if tok.head.i == tok.i or not (sent.start <= tok.head.i < sent.end):
+            break
+        if tok.dep_ in {"acl", "ccomp"} and tok.head.pos_ == "NOUN" and tok.head.lemma_.lower() in claim_nouns:
+            tok = tok.head
+            out.append(tok)
+            continue
+        if tok.dep_ not in GOVERNING_DEPS:
             break
         if tok.dep_ == "conj":
             # a conjoined verb shares the governor of the first conjunct, not the conjunct itself
@@ -47,9 +54,14 @@ def _negated(words: list[Token], govs: list[Token], lex: EventLexicon) -> bool:
         for c in tok.children:
             if c.dep_ in ("neg", "advmod", "det", "preconj") and c.lower_ in negators:
                 return True
-    for gov in govs:
+    for i, gov in enumerate(govs):
         # a verb of denial or failure over the event: "denied meeting", "failed to attend"
         if gov.lemma_.lower() in lex.cue("negating_governors"):
+            return True
+        # a claim of the event that its governor rejects: "rejected claims that it had detained the journalist",
+        # "dismissed accusations of torturing detainees"
+        if (gov.pos_ == "NOUN" and gov.lemma_.lower() in lex.cue("claim_nouns") and i + 1 < len(govs)
+                and govs[i + 1].lemma_.lower() in lex.cue("rejecting_governors")):
             return True
         # a negated control verb: "did not plan to visit"
         if gov.pos_ in ("VERB", "AUX") and any(c.dep_ == "neg" for c in gov.children):
@@ -97,7 +109,7 @@ def modality_of(pred: Token, trigger: Token, sent: Span, lex: EventLexicon, text
     """The modality of the event whose predicate is ``pred`` and whose trigger word is ``trigger`` (``text`` is
     the Doc's text, passed in because ``Doc.text`` is rebuilt from the tokens on every access)."""
     words = [pred] if pred.i == trigger.i else [pred, trigger]
-    govs = governors(pred, sent)
+    govs = governors(pred, sent, lex.cue("claim_nouns"))
     sent_text = (text if text is not None else doc_text(sent.doc))[sent.start_char : sent.end_char]
     if sent_text.rstrip().rstrip("\"'\u201d\u2019)").endswith("?"):
         return "question"
