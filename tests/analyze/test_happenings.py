@@ -64,6 +64,8 @@ def test_happening_kinds(nlp, text, kind):
     "The council raised the issue of road safety with the transport ministry.",
     "Militants set fire to a police station in the north of the province.",
     "A ceasefire came into force at midnight.",
+    "The Taliban threatened to break their cease-fire with international forces.",
+    "Observers will monitor some of the small arms fire along the line of contact.",
     "Prices rose by 9 percent in the year to June.",
 ])
 def test_no_happening(nlp, text):

@@ -228,6 +228,15 @@ def _own_modifiers(tok: Token) -> set[str]:
     return out
 
 
+def _hyphened_to(tok: Token) -> set[str]:
+    """The word a noun is joined to by a hyphen before it ("cease-fire" -> cease), as word and lemma."""
+    doc = tok.doc
+    if tok.i >= 2 and doc[tok.i - 1].text in ("-", "‐", "‑") and not doc[tok.i - 1].whitespace_ \
+            and not doc[tok.i - 2].whitespace_:
+        return _words_of(doc[tok.i - 2])
+    return set()
+
+
 def _companions_present(tok: Token, comps: tuple[str, ...]) -> bool:
     if not comps:
         return True
@@ -279,6 +288,8 @@ class HappeningCoder:
         if _lemma(gov) in lx.heads or _lemma(tok.head) in lx.heads or (
                 tok.head.lower_ == "under" and tok.head.dep_ == "prep"):
             return None  # "opened fire", "came under fire", "set fire to", "won by a landslide"
+        if _hyphened_to(tok) & (lx.heads | lx.gunfire):
+            return None  # "cease-fire", "gun-fire": a compound written with a hyphen
         mods = _own_modifiers(tok)
         if lemma in lx.figurative_of:
             of = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
