@@ -146,3 +146,13 @@ def test_user_lexicon_adds_a_kind(tmp_path: Path):
     bad = tmp_path / "bad.yaml"
     bad.write_bytes(b"\xff\xfe not yaml: [")
     assert {k.name for k in build_lexicon([HAPPENING_DATA, bad]).kinds} == {k.name for k in lex.kinds} - {"HEATWAVE"}
+
+
+def test_an_apposition_is_its_name(nlp):
+    """"Tendai Mukwena, an opposition activist who was arrested by police": the activist arrested is Mukwena, so
+    the report names the same person as one that says "police arrested Tendai Mukwena"."""
+    doc = _doc(nlp, "Rights groups on Thursday called for the immediate release of Tendai Mukwena, an opposition "
+                    "activist who was arrested by police in Harare before dawn.")
+    names = {e.id: e.name for e in doc._.nt_entities}
+    arrests = [e for e in doc._.nt_events if e.type == "COERCE" and e.mode == "arrest"]
+    assert arrests and names.get(arrests[0].target) == "Tendai Mukwena", [(e.target_text, e.target) for e in arrests]

@@ -185,6 +185,12 @@ class Binder:
         own = self.token_entity[head.i]
         if own is not None:
             return own
+        if head.dep_ == "appos" and head.pos_ == "NOUN" and seg.start <= head.head.i < seg.end:
+            # an apposition describes the name it follows: in "Tendai Mukwena, an opposition activist who was
+            # arrested by police", the activist arrested is Mukwena
+            anchor = self.token_entity[head.head.i]
+            if anchor is not None:
+                return anchor
         core = self._core(head)
         # a role description ("the ISI chief", "Pakistan's spy chief") names its organisation inside the phrase;
         # only such a phrase is worth the entity component's (costlier) reading

@@ -237,8 +237,8 @@ def label(key: ClaimKey, mentions: Sequence[Mention], rules: ClaimRules | None =
         text = text.replace("{target}", target)
     else:
         text = re.sub(r"\s+(?:with|to|from|against|on|of|for)?\s*\{target\}", "", text)
-    if place and "{where}" not in template and place != target:
-        text += f" in {place}"
+    if place and "{where}" not in template and place != target and place.casefold() not in (actor or "").casefold():
+        text += f" in {place}"  # never "Bangladesh raises interest rates in Bangladesh"
     words = [q for q in sorted(key.qualifiers) if ":" not in q]
     counts = {q.split(":", 1)[0]: q.split(":", 1)[1] for q in key.qualifiers if ":" in q}
     if words:
