@@ -86,15 +86,17 @@ def link_lock(store: Store) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def link_store(store: Store, since_seq: int = 0, *, batch: int = 2000) -> dict[str, Any]:
+def link_store(store: Store, since_seq: int = 0, *, batch: int = 2000, resolve: bool = True) -> dict[str, Any]:
     """Link the articles stored after ``since_seq`` against the whole store; returns a summary of what it did.
 
-    Holds the store's link lock throughout, so concurrent ingests link one after the other."""
+    ``resolve=False`` leaves step 1 out: the articles' canonical entity ids are given (the Spark link step resolves
+    entities over groups of entities first, then links articles with those ids fixed). Holds the store's link lock
+    throughout, so concurrent ingests link one after the other."""
     with link_lock(store):
-        return _link_store(store, since_seq, batch=batch)
+        return _link_store(store, since_seq, batch=batch, resolve=resolve)
 
 
-def _link_store(store: Store, since_seq: int, *, batch: int) -> dict[str, Any]:
+def _link_store(store: Store, since_seq: int, *, batch: int, resolve: bool = True) -> dict[str, Any]:
     from newstrace.link.corroboration import corroborate
     from newstrace.link.outlets import load_groups, outlet_key
     from newstrace.link.reuse import link_reuse, save_link
@@ -110,7 +112,7 @@ def _link_store(store: Store, since_seq: int, *, batch: int) -> dict[str, Any]:
         with store.transaction():
             for table in DERIVED_TABLES:
                 conn.execute(f"DELETE FROM {table}")
-    resolved = _resolve(store, since_seq)
+    resolved = _resolve(store, since_seq) if resolve else None
     if resolved is not None:
         summary["entities"] = resolved
     groups = load_groups()

@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +84,21 @@ def block_keys(name: str, aliases: list[str], etype: str | None) -> set[str]:
             if len(ini) >= 2:
                 keys.add("a:" + ini)
     return keys
+
+
+def resolution_keys(entity: Entity) -> set[str]:
+    """Every key by which resolving this entity may meet another entity: its blocking keys, and its base canonical id
+    (``"c:"``, which two entities founding canonical entities of one base share, and whose second gets ``-2``).
+
+    Entities that share no key, directly or through others, never meet: resolving each connected group of them on
+    its own gives what resolving the whole store gives (the Spark link step resolves them so)."""
+    return {*block_keys(entity.name, entity.aliases, entity.type), "c:" + _base_id(entity)}
+
+
+def resolvable(entity: Entity) -> bool:
+    """Whether the resolver joins this entity to a canonical entity: a common noun the model took for a name
+    ("foreign ministry", no capital letter) is no actor of its own."""
+    return any(ch.isupper() for ch in entity.name)
 
 
 def _compatible_type(a: str | None, b: str | None, name: str = "") -> bool:
@@ -172,8 +188,12 @@ def match(entity: Entity, c: Canonical) -> tuple[str, float, str] | None:
     return None
 
 
+def _base_id(entity: Entity) -> str:
+    return "c" + hashlib.sha1(f"{entity.type}|{name_key(entity.name)}|{entity.country}".encode()).hexdigest()[:10]
+
+
 def _canonical_id(entity: Entity, taken: set[str], conn: Any) -> str:
-    base = "c" + hashlib.sha1(f"{entity.type}|{name_key(entity.name)}|{entity.country}".encode()).hexdigest()[:10]
+    base = _base_id(entity)
     cid, n = base, 1
     while cid in taken or conn.execute("SELECT 1 FROM canonical_entities WHERE id=?", (cid,)).fetchone():
         n += 1
@@ -202,14 +222,16 @@ class Resolver:
         return c
 
     def candidates(self, keys: set[str]) -> list[Canonical]:
-        """Canonical entities sharing a blocking key (at most ``MAX_CANDIDATES``, smallest ids first)."""
+        """Canonical entities sharing a blocking key (at most ``MAX_CANDIDATES``, smallest ids first: the same ones
+        whether the run has written its earlier batches or not, so the batches do not change a join)."""
         if not keys:
             return []
         ks = sorted(keys)
         ids: set[str] = set()
         for k in ks:
             ids.update(self.key_index.get(k, ()))
-        q = f"SELECT DISTINCT canonical FROM canonical_keys WHERE key IN ({','.join('?' * len(ks))}) LIMIT ?"
+        q = (f"SELECT DISTINCT canonical FROM canonical_keys WHERE key IN ({','.join('?' * len(ks))})"
+             f" ORDER BY canonical LIMIT ?")
         ids.update(r[0] for r in self.conn.execute(q, [*ks, MAX_CANDIDATES]))
         out = [c for c in (self.load(i) for i in sorted(ids)[:MAX_CANDIDATES]) if c is not None]
         return out
@@ -286,15 +308,16 @@ class Resolver:
         if len(self.cache) > 50_000:
             self.cache.clear()
 
-    def resolve_article(self, seq: int, article_id: str, analysis: Analysis) -> int:
-        """Resolve one article's entities; returns how many joined an existing canonical entity."""
+    def resolve_article(self, seq: int, article_id: str, analysis: Analysis,
+                        only: Collection[tuple[str, str]] | None = None) -> int:
+        """Resolve one article's entities (of ``only``, (article id, entity id) pairs, when given: the others keep
+        their canonical id); returns how many joined an existing canonical entity."""
         joined = 0
         seen: set[str] = set()
         surnames = Counter(skeleton(_words(e.name)[-1]) for e in analysis.entities
                            if e.type == "PERSON" and len(_words(e.name)) >= 2)
         for e in analysis.entities:
-            if not any(ch.isupper() for ch in e.name):
-                # a common noun the model took for a name ("foreign ministry") is no actor of its own
+            if not resolvable(e) or (only is not None and (article_id, e.id) not in only):
                 continue
             words = _words(e.name)
             ambiguous = e.type == "PERSON" and len(words) == 1 and surnames[skeleton(words[0])] > 1
@@ -310,9 +333,28 @@ class Resolver:
                 (article_id, e.id, c.id, seq, e.name, rule, score, matched))
             self.conn.execute("UPDATE entities SET canonical=? WHERE article_id=? AND id=?", (c.id, article_id, e.id))
         if analysis.entities:
-            self.conn.execute("UPDATE articles SET analysis=? WHERE id=?",
-                              (json.dumps(to_dict(analysis), ensure_ascii=False), article_id))
+            self.conn.execute("UPDATE articles SET analysis=? WHERE id=?", (analysis_json(analysis), article_id))
         return joined
+
+
+def analysis_json(analysis: Analysis) -> str:
+    """The stored JSON of an analysis whose entities carry their canonical ids (what resolution writes back)."""
+    return json.dumps(to_dict(analysis), ensure_ascii=False)
+
+
+def with_canonical(raw: str | None, ids: dict[str, str]) -> str | None:
+    """A stored analysis JSON with these entities' canonical ids set (entity id -> canonical id), written as
+    resolution writes it; unchanged when it names no entity or cannot be read (resolution skips those too)."""
+    try:
+        analysis = from_dict(Analysis, json.loads(raw)) if raw else None
+    except (ValueError, TypeError, KeyError):
+        return raw
+    if analysis is None or not analysis.entities:
+        return raw
+    for e in analysis.entities:
+        if e.id in ids:
+            e.canonical = ids[e.id]
+    return analysis_json(analysis)
 
 
 def _pending(store: Store, since_seq: int, batch: int) -> list[int]:
@@ -322,11 +364,13 @@ def _pending(store: Store, since_seq: int, batch: int) -> list[int]:
         (since_seq, batch))]
 
 
-def resolve_entities(store: Store, since_seq: int = 0) -> dict[str, int]:
+def resolve_entities(store: Store, since_seq: int = 0,
+                     only: Collection[tuple[str, str]] | None = None) -> dict[str, int]:
     """Join the entities of the articles after ``since_seq`` to canonical entities; returns counts.
 
     Incremental: articles already resolved are skipped, so a rerun costs only the new articles.
-    ``since_seq <= 0`` clears the canonical tables first and resolves every article again.
+    ``since_seq <= 0`` clears the canonical tables first and resolves every article again. ``only``: resolve just
+    these (article id, entity id) pairs, a group closed under ``resolution_keys`` (the Spark link step).
     """
     conn = store.conn
     if since_seq <= 0:
@@ -350,7 +394,7 @@ def resolve_entities(store: Store, since_seq: int = 0) -> dict[str, int]:
                 except (ValueError, TypeError, KeyError) as exc:
                     log.warning("article %s: unreadable analysis, not resolved: %s", row["id"], exc)
                     continue
-                stats["joined"] += resolver.resolve_article(seq, row["id"], analysis)
+                stats["joined"] += resolver.resolve_article(seq, row["id"], analysis, only)
                 stats["entities"] += len(analysis.entities)
                 stats["articles"] += 1
             resolver.flush()

@@ -9,10 +9,11 @@ Nothing here re-implements a rule. The modules only say how the single-machine f
   Python worker) and each article is written to a throw-away in-memory ``Store``, so its stored row (the analysis
   JSON included) is byte for byte what ``ingest`` stores; failures become ledger rows with stage and reason;
 - ``order``: duplicates dropped and ``seq`` numbers given exactly as one ``ingest`` run would;
-- ``linking``: candidate keys (MinHash-LSH bands, story and entity blocking keys, computed by the link code's own
-  functions) joined in Spark into connected components (``components``, label propagation); each bin of
-  components is linked by ``newstrace.link.link_store`` on an in-memory ``Store`` that holds only those articles
-  (one implementation of every rule);
+- ``entities``, ``linking``, ``bins``: entities resolved over connected groups of entities that share resolution
+  keys (``link.resolve``), story links scored block by block (``link.blocks``), then articles joined by story links,
+  MinHash-LSH bands and lead words into connected components (``components``, label propagation); each bin is
+  linked by ``newstrace.link.link_store`` on an in-memory ``Store`` that holds only its articles, their canonical
+  ids given (one implementation of every rule);
 - ``schema``, ``tables``, ``read``: the export tables (``newstrace.export.tables.TABLES``, rows from
   ``article_rows``) written as Parquet partitioned by publication date, and read back with pyarrow;
 - ``load``: a Spark output folder into a store, so ``serve``, the CLI and the Python API read it;

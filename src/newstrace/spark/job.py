@@ -9,7 +9,8 @@ Steps (each reads what the previous one wrote under ``OUT/_work``, so nothing is
 1. the driver plans units (``units.plan_units``) and spreads them over ``partitions`` tasks;
 2. ``mapInArrow`` runs ``documents.analyse_units`` per partition: ledger rows, one per document;
 3. ``order.number``: the first copy of each article kept, ``seq`` given in collect order (as one ``ingest``);
-4. ``linking.link`` (unless ``link=False``): candidate keys joined, components linked by ``link_store``;
+4. ``linking.link_records`` (unless ``link=False``): entities resolved over groups of entities, story links
+   scored block by block, articles grouped by story links and reuse keys, each bin linked by ``link_store``;
 5. the export tables written (``tables``), partitioned by ``pub_date``.
 """
 
