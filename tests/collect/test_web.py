@@ -264,7 +264,11 @@ def test_host_rate_limit_spaces_requests(site: LocalSite, settings: Settings) ->
             t.join()
     starts.sort()
     gaps = [b - a for a, b in zip(starts, starts[1:])]
-    assert min(gaps) >= 0.099, gaps  # request starts 1/rate apart, whatever the thread count
+    # request starts 1/rate apart, whatever the thread count: the limiter's slots are 0.1 s apart, and the time a
+    # thread takes to note its start after entering its slot (scheduler jitter on a loaded machine) may shorten
+    # one measured gap and lengthen the next, never the span of all eight
+    assert starts[-1] - starts[0] >= 0.69, gaps
+    assert min(gaps) >= 0.08, gaps
     assert site.count("/p") == 8
     # a Retry-After closes the host: the next start waits for it
     limiter.block(site.host, 0.5)
