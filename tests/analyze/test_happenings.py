@@ -156,3 +156,24 @@ def test_an_apposition_is_its_name(nlp):
     names = {e.id: e.name for e in doc._.nt_entities}
     arrests = [e for e in doc._.nt_events if e.type == "COERCE" and e.mode == "arrest"]
     assert arrests and names.get(arrests[0].target) == "Tendai Mukwena", [(e.target_text, e.target) for e in arrests]
+
+
+def test_an_exclusive_statement_with_no_event_is_a_claim(nlp):
+    """"has learned exclusively that the bus ... was operating on an expired permit" codes no event, yet it is
+    the claim an analyst must check: a happening of kind CLAIM, flagged exclusive; "exclusive economic zone" and
+    "exclusive rights" are no exclusives, and a sentence that codes an event keeps its event only."""
+    text = ("Exclusive: Bus lost in the Trishuli river was running on an expired permit\n\n"
+            "The Frontier Ledger has learned exclusively that the bus swept into the Trishuli river on Saturday was "
+            "operating on a route permit that had expired in March.\n\n"
+            "Chinese vessels entered the exclusive economic zone of the Philippines on Monday, the coast guard said. "
+            "The company holds exclusive rights to the mine.\n\n"
+            "We have learned that the minister met rebel commanders in Doha last week.")
+    doc = _doc(nlp, text)
+    claims = [h for h in doc._.nt_happenings if h.type == "CLAIM"]
+    assert [h.evidence.text.split()[0] for h in claims] == ["Exclusive:", "The"], [h.evidence.text for h in claims]
+    assert all(h.category == "statement" and "exclusive" in h.flags for h in claims)
+    assert not [f for f in doc._.nt_flags if f.kind == "exclusive" and "economic" in text[f.end:f.end + 10]]
+    assert not [f for f in doc._.nt_flags if f.kind == "exclusive" and "rights" in text[f.end:f.end + 8]]
+    met = [e for e in doc._.nt_events if e.type == "CONSULT"]
+    assert met and "exclusive" in met[0].flags  # the event carries the flag; no CLAIM beside it
+    assert not [h for h in claims if "Doha" in h.evidence.text]

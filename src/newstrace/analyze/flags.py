@@ -19,7 +19,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from newstrace.analyze.lexicons import flag_lexicons
+from newstrace.analyze.lexicons import flag_exceptions, flag_lexicons
 from newstrace.analyze.names import doc_text
 from newstrace.analyze.pipeline import doc_value
 from newstrace.analyze.speakers import anonymity_phrases
@@ -32,13 +32,33 @@ MIN_SHARED_WORDS = 2
 SENTENCE_KINDS = ("exclusive", "overclaim", "hedge", "loaded", "anonymous")
 
 
+def cue_matcher(nlp: Language, kinds: tuple[str, ...] | None = None) -> PhraseMatcher:
+    """A PhraseMatcher of the flag lexicons' cue phrases (of these kinds, or all), labelled by kind."""
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for kind, phrases in flag_lexicons().items():
+        if kinds is None or kind in kinds:
+            matcher.add(kind, [nlp.make_doc(p) for p in sorted(set(phrases))])
+    return matcher
+
+
+def cue_spans(doc: Doc, matcher: PhraseMatcher) -> dict[str, list[Span]]:
+    """The cue spans of a Doc by kind, less those a word of the kind's ``not_followed_by`` list follows ("exclusive
+    economic zone")."""
+    skip = flag_exceptions()
+    out: dict[str, list[Span]] = {}
+    for match_id, s, e in matcher(doc):
+        kind = doc.vocab.strings[match_id]
+        if e < len(doc) and doc[e].lower_ in skip.get(kind, ()):
+            continue
+        out.setdefault(kind, []).append(doc[s:e])
+    return out
+
+
 class Flagger:
     """Match the flag lexicons once per Doc and hand the kinds to the events they touch."""
 
     def __init__(self, nlp: Language) -> None:
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for kind, phrases in flag_lexicons().items():
-            self.matcher.add(kind, [nlp.make_doc(p) for p in sorted(set(phrases))])
+        self.matcher = cue_matcher(nlp)
         anon = sorted(anonymity_phrases())
         self.matcher.add("anonymous", [nlp.make_doc(p) for p in anon])
         self.vocab = nlp.vocab
@@ -55,9 +75,7 @@ class Flagger:
 
     def flags(self, doc: Doc) -> list[Flag]:
         """Every flag span: lexicon matches (longest per kind) and the speakers of anonymous quotes."""
-        by_kind: dict[str, list[Span]] = {}
-        for match_id, s, e in self.matcher(doc):
-            by_kind.setdefault(self.vocab.strings[match_id], []).append(doc[s:e])
+        by_kind = cue_spans(doc, self.matcher)
         out: list[Flag] = []
         for kind, spans in by_kind.items():
             for span in filter_spans(spans):

@@ -16,6 +16,10 @@ A happening is coded once per sentence and kind, from
 - a generic noun with the thing it happened to ("ferry disaster", "bus accident", "the collapse of a bridge");
 - a verb with the right kind of subject ("a ferry capsized", "the bus plunged into a gorge"; "talks collapsed" is
   no collapse) or object ("raised its policy rate").
+
+A sentence the outlet presents as its exclusive knowledge but in which nothing is coded ("has learned exclusively
+that the bus was running on an expired permit") is a happening of kind ``CLAIM`` (category ``statement``): the
+claim an analyst must check most is never left out because it is no event.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ from spacy.tokens import Doc, Span, Token
 
 from newstrace.analyze.actors import get_dictionary
 from newstrace.analyze.event_lexicon import EventLexicon, load_lexicon
-from newstrace.analyze.event_roles import Binder
+from newstrace.analyze.event_roles import Binder, Party
+from newstrace.analyze.flags import cue_matcher, cue_spans
 from newstrace.analyze.events import PARAGRAPH_BREAK, segments, usable
 from newstrace.analyze.modality import modality_of
 from newstrace.analyze.names import doc_text
@@ -52,6 +57,8 @@ OWN_MODIFIER_DEPS = {"compound", "amod", "nmod", "poss"}
 # clauses that take their subject from the clause they hang on ("capsized, killing nine"; "overturned and sank")
 CLAUSE_DEPS = {"advcl", "xcomp", "conj", "acl", "relcl", "ccomp", "pcomp", "acomp", "oprd"}
 MAX_SENTENCE_TOKENS = 150
+STATEMENT = "CLAIM"  # the kind of an exclusive statement that codes no event (see ``HappeningCoder._statements``)
+MIN_STATEMENT_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -262,6 +269,7 @@ class HappeningCoder:
         self.lex = lexicon or load_happenings()
         self.modal = events_lexicon or load_lexicon()
         self.dictionary = get_dictionary()
+        self.exclusive = cue_matcher(nlp, ("exclusive",))
 
     def __call__(self, doc: Doc) -> Doc:
         try:
@@ -372,7 +380,9 @@ class HappeningCoder:
                 continue
             kind, mode, pred, subject = hit
             found.append((tok, kind, mode, subject if kind.actor_subject else None, seg, para))
-        if not found:
+        taken = {seg.start for *_rest, seg, _para in found}
+        statements = self._statements(doc, segs, starts, taken)
+        if not found and not statements:
             return []
         binder = Binder(doc, text, self.dictionary)
         meta = doc._.nt_meta or {}
@@ -390,26 +400,67 @@ class HappeningCoder:
             if tok.pos_ != "VERB" and any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
                 modality = "negated"  # "no fire was reported"
             actor = binder.party(subject, seg) if subject is not None else None
-            flags = ["headline"] if tok.idx < body_start else []
-            if tok.pos_ != "VERB" and pred is tok:
-                flags.append("nominal")
-            trig = doc[tok.i : tok.i + 1]
-            evidence = Evidence(start=seg.start_char, end=seg.end_char, text=text[seg.start_char:seg.end_char],
-                                trigger=[trig.start_char, trig.end_char])
-            place = self._place(binder, seg, para)
-            date = None
-            best = None
-            for start, _end, value in binder.dates_in(seg.start_char, seg.end_char):
-                if best is None or abs(start - tok.idx) < best:
-                    best, date = abs(start - tok.idx), value
-            if date is None and published:
-                date = published[:10]
-            out.append(Event(
-                id=f"h{len(out) + 1}", type=kind.name, mode=mode, cameo=None,
-                actor=actor.entity if actor else None, target=None, place=place, date=date, modality=modality,
-                evidence=evidence, flags=flags, actor_text=actor.text if actor else None, trigger=trig.text,
-                actor_country=actor.country if actor else None, ontology="happening", category=kind.category,
-            ))
+            out.append(self._record(len(out) + 1, kind.name, kind.category, mode, tok, pred, seg, para, modality,
+                                    actor, binder, body_start, published, text))
+        for cue, seg, para in statements:
+            root = seg.root
+            out.append(self._record(len(out) + 1, STATEMENT, "statement", None, cue, cue, seg, para,
+                                    modality_of(root, root, seg, self.modal, text), None, binder, body_start,
+                                    published, text))
+        out.sort(key=lambda h: (h.evidence.start, h.id))
+        for n, h in enumerate(out, 1):
+            h.id = f"h{n}"
+        return out
+
+    def _record(self, n: int, kind: str, category: str, mode: str | None, tok: Token, pred: Token, seg: Span,
+                para: int, modality: str, actor: Party | None, binder: Binder, body_start: int,
+                published: str | None, text: str) -> Event:
+        """The record of one happening whose word is ``tok``: evidence, place, date (the one nearest the word in
+        its sentence, else the publication day) and the headline/nominal flags."""
+        doc = seg.doc
+        flags = ["headline"] if tok.idx < body_start else []
+        if tok.pos_ in ("NOUN", "PROPN") and pred is tok and kind != STATEMENT:
+            flags.append("nominal")
+        trig = doc[tok.i : tok.i + 1]
+        evidence = Evidence(start=seg.start_char, end=seg.end_char, text=text[seg.start_char:seg.end_char],
+                            trigger=[trig.start_char, trig.end_char])
+        date = None
+        best = None
+        for start, _end, value in binder.dates_in(seg.start_char, seg.end_char):
+            if best is None or abs(start - tok.idx) < best:
+                best, date = abs(start - tok.idx), value
+        if date is None and published:
+            date = published[:10]
+        return Event(
+            id=f"h{n}", type=kind, mode=mode, cameo=None,
+            actor=actor.entity if actor else None, target=None, place=self._place(binder, seg, para), date=date,
+            modality=modality, evidence=evidence, flags=flags, actor_text=actor.text if actor else None,
+            trigger=trig.text, actor_country=actor.country if actor else None, ontology="happening",
+            category=category,
+        )
+
+    def _statements(self, doc: Doc, segs: list[tuple[Span, int]], starts: list[int],
+                    taken: set[int]) -> list[tuple[Token, Span, int]]:
+        """Sentences the outlet presents as its exclusive knowledge ("has learned exclusively that the bus was
+        running on an expired permit", "Exclusive: ...") in which no event and no happening is coded: each is a
+        claim of its own (kind ``CLAIM``), so that it is counted, corroborated or not, and put before the analyst
+        like any other exclusive claim. The cue word stands as its trigger."""
+        cues = cue_spans(doc, self.exclusive).get("exclusive", [])
+        if not cues:
+            return []
+        coded = {ev.evidence.start for ev in doc._.nt_events or []}
+        out: list[tuple[Token, Span, int]] = []
+        for cue in sorted(cues, key=lambda c: c.start):
+            si = bisect.bisect_right(starts, cue.start) - 1
+            if si < 0:
+                continue
+            seg, para = segs[si]
+            if not (seg.start <= cue.start < seg.end) or seg.start in taken or seg.start_char in coded:
+                continue
+            if not usable(seg, MAX_SENTENCE_TOKENS) or sum(t.is_alpha for t in seg) < MIN_STATEMENT_WORDS:
+                continue  # a bare "EXCLUSIVE" label line says nothing by itself
+            taken.add(seg.start)
+            out.append((cue[0], seg, para))
         return out
 
     @staticmethod

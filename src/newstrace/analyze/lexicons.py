@@ -77,6 +77,20 @@ def clear_cache() -> None:
     words.cache_clear()
 
 
+def flag_exceptions() -> dict[str, frozenset[str]]:
+    """Per flag kind, the words that, right after a cue, make it something else (``not_followed_by``): "exclusive"
+    is the outlet's claim to sole knowledge, "exclusive economic zone" and "exclusive rights" are not."""
+    out: dict[str, set[str]] = {}
+    names = {f"flags/{p.stem}" for p in (DATA_DIR / "flags").glob("*.yaml")} | {
+        n for n in _user_lexicons() if n.startswith("flags/")
+    }
+    for name in sorted(names):
+        data = lexicon(name)
+        kind = str(data.get("kind") or name.split("/", 1)[1])
+        out.setdefault(kind, set()).update(str(w).casefold() for w in data.get("not_followed_by") or [])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def flag_lexicons() -> dict[str, list[str]]:
     """Every flag kind with its phrases: the shipped ``data/flags/*.yaml`` and the user's flag files."""
     kinds: dict[str, list[str]] = {}

@@ -76,8 +76,8 @@ CHECK_LIMIT = 10
 
 
 def _claims_to_check(conn: sqlite3.Connection) -> None:
-    """The claims no independent outlet confirms, exclusive ones first, then contested, then the central claims of
-    single-voice stories: each on a line with its verdict, then the voice and source it rests on, then the sentence
+    """The claims no independent outlet confirms, exclusive ones first (those of a coded event or happening before
+    an exclusive statement that codes none), then contested, then the central claims of single-voice stories: each on a line with its verdict, then the voice and source it rests on, then the sentence
     that states it (laid out for 80 columns)."""
     rows = _rows(conn, """
         SELECT k.verdict, k.label, k.exclusive, c.voice, c.role, coalesce(c.source_kind, 'author') AS source_kind,
@@ -89,7 +89,7 @@ def _claims_to_check(conn: sqlite3.Connection) -> None:
           LEFT JOIN occurrences v ON v.article_id = c.article_id AND v.id = c.event_id
           LEFT JOIN articles a ON a.id = c.article_id
          WHERE k.verdict IN ('single-source', 'unverified', 'contested') AND (k.exclusive OR k.central)
-         ORDER BY k.exclusive DESC, k.verdict = 'contested' DESC, k.reports DESC, k.id LIMIT ?""", CHECK_LIMIT)
+         ORDER BY k.exclusive DESC, k.type = 'CLAIM', k.verdict = 'contested' DESC, k.reports DESC, k.id LIMIT ?""", CHECK_LIMIT)
     if not rows:
         return
     out.print("[bold]Claims to check[/bold] [dim](exclusive, contested, or resting on one voice)[/dim]")
