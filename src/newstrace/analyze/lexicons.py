@@ -8,6 +8,8 @@ extend the shipped lists of the same key. A user flag file with a new kind adds 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import logging
 from functools import lru_cache
 from pathlib import Path
@@ -77,16 +79,22 @@ def clear_cache() -> None:
     words.cache_clear()
 
 
-def flag_exceptions() -> dict[str, frozenset[str]]:
-    """Per flag kind, the words that, right after a cue, make it something else (``not_followed_by``): "exclusive"
-    is the outlet's claim to sole knowledge, "exclusive economic zone" and "exclusive rights" are not."""
-    out: dict[str, set[str]] = {}
+def _flag_files() -> Iterator[tuple[str, dict]]:
+    """(kind, data) of each flag lexicon: the shipped ``data/flags/*.yaml`` and the user's flag files, in name
+    order."""
     names = {f"flags/{p.stem}" for p in (DATA_DIR / "flags").glob("*.yaml")} | {
         n for n in _user_lexicons() if n.startswith("flags/")
     }
     for name in sorted(names):
         data = lexicon(name)
-        kind = str(data.get("kind") or name.split("/", 1)[1])
+        yield str(data.get("kind") or name.split("/", 1)[1]), data
+
+
+def flag_exceptions() -> dict[str, frozenset[str]]:
+    """Per flag kind, the words that, right after a cue, make it something else (``not_followed_by``): "exclusive"
+    is the outlet's claim to sole knowledge, "exclusive economic zone" and "exclusive rights" are not."""
+    out: dict[str, set[str]] = {}
+    for kind, data in _flag_files():
         out.setdefault(kind, set()).update(str(w).casefold() for w in data.get("not_followed_by") or [])
     return {k: frozenset(v) for k, v in out.items()}
 
@@ -94,12 +102,6 @@ def flag_exceptions() -> dict[str, frozenset[str]]:
 def flag_lexicons() -> dict[str, list[str]]:
     """Every flag kind with its phrases: the shipped ``data/flags/*.yaml`` and the user's flag files."""
     kinds: dict[str, list[str]] = {}
-    names = {f"flags/{p.stem}" for p in (DATA_DIR / "flags").glob("*.yaml")} | {
-        n for n in _user_lexicons() if n.startswith("flags/")
-    }
-    for name in sorted(names):
-        data = lexicon(name)
-        kind = str(data.get("kind") or name.split("/", 1)[1])
-        phrases = [str(p) for p in data.get("phrases") or [] if p]
-        kinds.setdefault(kind, []).extend(phrases)
+    for kind, data in _flag_files():
+        kinds.setdefault(kind, []).extend(str(p) for p in data.get("phrases") or [] if p)
     return kinds
