@@ -181,3 +181,23 @@ def test_a_rewrite_is_found_without_a_shared_story(tmp_path):
         links = _links(store)
         assert links[(ids[1], ids[0])]["kind"] == "rewrite"
         assert not any(ids[2] in pair for pair in links)
+
+
+def test_two_briefs_naming_the_same_people_are_no_rewrite():
+    """A headline and one sentence each, naming the same ministers and town: one says they are expected to meet next
+    week, the other that they met on Friday. Headlines of one event name the same people whoever writes them, so a
+    brief is a rewrite only when its sentences are retold closely; a brief retold sentence by sentence still is."""
+    from newstrace.link.paraphrase import compare
+
+    expected = ("Marland and Tessia ministers to meet in Pellow\n\n"
+                "Foreign ministers Ilse Marrow of Marland and Teodor Vance of Tessia are expected to meet in Pellow "
+                "next week to discuss the river border, two diplomats said, speaking on condition of anonymity.\n")
+    met = ("Marland, Tessia ministers hold border talks\n\n"
+           "Foreign Minister Ilse Marrow of Marland met her Tessian counterpart Teodor Vance in Pellow on Friday, "
+           "the Marland foreign ministry said in a statement.\n")
+    assert compare(expected, met) is None
+    retold = ("Ministers of Marland and Tessia will meet in Pellow\n\n"
+              "Ilse Marrow and Teodor Vance, the foreign ministers of Marland and Tessia, are expected to meet in "
+              "Pellow next week to discuss the river border, two diplomats said on condition of anonymity.\n")
+    found = compare(expected, retold)
+    assert found is not None and found.kind == "rewrite"

@@ -102,7 +102,12 @@ def _future(words: list[Token], govs: list[Token], lex: EventLexicon) -> bool:
     if _modal(words, govs, lex.cue("future_modals")):
         return True
     # "plans to visit", "is set to sign", "is due to meet", "vowed to retaliate"
-    return any(g.lemma_.lower() in lex.cue("future_governors") for g in govs)
+    if any(g.lemma_.lower() in lex.cue("future_governors") for g in govs):
+        return True
+    # headline style: a subject and an infinitive with no finite verb is what will happen ("Ministers to meet in
+    # Pellow", "Biden to visit Kyiv")
+    return any(w.dep_ == "ROOT" and w.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in w.children)
+               and any(c.dep_ in ("nsubj", "nsubjpass") for c in w.children) for w in words)
 
 
 def modality_of(pred: Token, trigger: Token, sent: Span, lex: EventLexicon, text: str | None = None) -> str:

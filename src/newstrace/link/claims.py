@@ -17,7 +17,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,6 +39,7 @@ TOLL_AFTER = re.compile(r"\b(kill(?:s|ed|ing)?|wound(?:s|ed|ing)?|injur(?:es|ed|
 DEATH_WORDS = ("kill", "dead", "die", "drown")
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 PLACE_TARGET_EVENTS = frozenset({"ASSAULT", "COERCE", "MOBILIZE"})
+FACT = "fact"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class ClaimRules:
     labels: dict[str, str]
     nouns: dict[str, str]
     same_modes: dict[tuple[str, str], str]  # (type, mode) -> the mode it counts as in a claim
+    stances: dict[str, str] = field(default_factory=dict)  # modality -> stance of its claim (fact if absent)
+    stance_labels: dict[str, str] = field(default_factory=dict)  # stance -> prefix of its label ("Expected: ")
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +64,11 @@ def load_rules() -> ClaimRules:
     quals: dict[str, str] = {}
     window, tolls, toll_types, labels, nouns = 3, {}, set(), {}, {}
     same: dict[tuple[str, str], str] = {}
+    stances: dict[str, str] = {}
+    stance_labels: dict[str, str] = {}
     for data in rule_files(files, "claim rules"):
+        stances.update({str(k): str(v) for k, v in (data.get("claim_stances") or {}).items()})
+        stance_labels.update({str(k): str(v) for k, v in (data.get("claim_stance_labels") or {}).items()})
         for name, words in (data.get("claim_qualifiers") or {}).items():
             for w in words or []:
                 quals[str(w).casefold()] = str(name)
@@ -74,7 +81,7 @@ def load_rules() -> ClaimRules:
             for group in groups or []:
                 modes = [str(x) for x in group or []]
                 same.update({(str(etype).upper(), x): modes[0] for x in modes})
-    return ClaimRules(quals, window, tolls, frozenset(toll_types), labels, nouns, same)
+    return ClaimRules(quals, window, tolls, frozenset(toll_types), labels, nouns, same, stances, stance_labels)
 
 
 # -- what a mention claims ------------------------------------------------------------------------------------------
@@ -152,9 +159,11 @@ class ClaimKey:
     mode: str | None
     targets: frozenset[str]
     qualifiers: frozenset[str]
+    stance: str = FACT  # fact, or what a prediction or a hypothesis claims ("expected", "possible")
 
     def text(self) -> str:
-        return "|".join([self.type, self.mode or "", ",".join(sorted(self.targets)), ",".join(sorted(self.qualifiers))])
+        parts = [self.type, self.mode or "", ",".join(sorted(self.targets)), ",".join(sorted(self.qualifiers))]
+        return "|".join(parts if self.stance == FACT else [*parts, self.stance])
 
 
 def claim_key(m: Mention, rules: ClaimRules | None = None) -> ClaimKey:
@@ -162,20 +171,22 @@ def claim_key(m: Mention, rules: ClaimRules | None = None) -> ClaimKey:
     in Lakemont" and "visited Lakemont" are one trip's claim), as ``claim_same_modes`` lists them."""
     rules = rules or load_rules()
     mode = rules.same_modes.get((m.type, m.mode), m.mode) if m.mode else None
-    return ClaimKey(m.type, mode, claim_targets(m), qualifiers(m, rules))
+    return ClaimKey(m.type, mode, claim_targets(m), qualifiers(m, rules), rules.stances.get(m.modality, FACT))
 
 
 def supports(k: ClaimKey, claim: ClaimKey) -> bool:
     """Whether a mention stating ``k`` supports ``claim``: the same claim, or a more specific one (a claim of no
     mode, such as "held talks", is supported by a visit or a meeting of the same people; never the reverse)."""
-    return (k.type == claim.type and (claim.mode is None or k.mode == claim.mode) and claim.targets <= k.targets
-            and _quals_cover(k.qualifiers, claim.qualifiers))
+    # "is expected to resign" never supports "resigned", nor the reverse: a prediction is a claim of its own
+    return (k.type == claim.type and k.stance == claim.stance and (claim.mode is None or k.mode == claim.mode)
+            and claim.targets <= k.targets and _quals_cover(k.qualifiers, claim.qualifiers))
 
 
 def denies(k: ClaimKey, claim: ClaimKey) -> bool:
     """Whether a negated mention stating ``k`` denies ``claim``: the same claim negated, or a more general one."""
     # a mode on one side only still speaks of the same act: "did not fire artillery" denies "shells hit"
-    return (k.type == claim.type and (k.mode is None or claim.mode is None or k.mode == claim.mode)
+    return (k.type == claim.type and claim.stance == FACT and k.stance == FACT
+            and (k.mode is None or claim.mode is None or k.mode == claim.mode)
             and k.targets <= claim.targets
             and _quals_cover(claim.qualifiers, k.qualifiers))
 
@@ -247,7 +258,7 @@ def label(key: ClaimKey, mentions: Sequence[Mention], rules: ClaimRules | None =
         text += f", {counts['toll']} dead"
     elif "hurt" in counts:
         text += f", {counts['hurt']} hurt"
-    return text
+    return rules.stance_labels.get(key.stance, "") + text
 
 
 # -- reading them back ----------------------------------------------------------------------------------------------

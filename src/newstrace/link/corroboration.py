@@ -305,8 +305,10 @@ def judge(claims: list[Claim]) -> None:
 
 
 def _central(claims: list[Claim]) -> Claim:
-    """The story's central claim: the most widely asserted, then the most reported, then the least qualified."""
-    return sorted(claims, key=lambda c: (-len(c.asserting), -len({r["article"] for r in c.reports}),
+    """The story's central claim: a fact before a prediction, the most widely asserted, then the most reported,
+    then the least qualified."""
+    return sorted(claims, key=lambda c: (c.key.stance != "fact", -len(c.asserting),
+                                         -len({r["article"] for r in c.reports}),
                                          c.exclusive, len(c.key.qualifiers), len(c.key.targets), c.key.text()))[0]
 
 

@@ -56,6 +56,7 @@ class Sentence:
     weights: dict[str, float]
     total: float
     quoted: float  # share of its characters inside quotation marks
+    title: bool = False  # a line with no closing punctuation: a headline, a label
 
 
 def sentences(text: str) -> list[Sentence]:
@@ -70,7 +71,8 @@ def sentences(text: str) -> list[Sentence]:
         if len(counts) < MIN_CONTENT_WORDS:
             continue
         inside = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in quotes)
-        out.append(Sentence(s, e, weights, sum(weights.values()), inside / max(1, e - s)))
+        title = not m.group().rstrip().rstrip("\"'”’)").endswith((".", "!", "?"))
+        out.append(Sentence(s, e, weights, sum(weights.values()), inside / max(1, e - s), title))
     return out
 
 
@@ -98,12 +100,16 @@ class Rewording:
     coverage: float  # share of the shorter text's sentences aligned
 
 
-def _retold(run: list[tuple[int, int, float]], shorter: int, coverage: float) -> bool:
+def _retold(run: list[tuple[int, int, float]], shorter: int, coverage: float,
+            titles: frozenset[int] = frozenset()) -> bool:
     """Whether aligned sentences make a rewrite: in a text of ``SHORT_TEXT`` sentences or fewer every sentence is
     retold, closely on average (two independent briefs of one event share their names, place and numbers, and so
-    two of their three sentences); in a longer one at least ``REWRITE_MIN`` of them and three or more, in order."""
+    two of their three sentences); in a longer one at least ``REWRITE_MIN`` of them and three or more, in order.
+    In a brief, the mean is taken over its sentences, not its headline (``titles``, indices into the first text):
+    two headlines of one event name the same people and place whoever wrote them."""
     if shorter <= SHORT_TEXT:
-        return len(run) == shorter and sum(s for _, _, s in run) / len(run) >= SHORT_MATCH_MEAN
+        body = [s for i, _, s in run if i not in titles] or [s for _, _, s in run]
+        return len(run) == shorter and sum(body) / len(body) >= SHORT_MATCH_MEAN
     return coverage >= REWRITE_MIN and len(run) >= 3
 
 
@@ -137,7 +143,7 @@ def compare_sentences(sa: list[Sentence], sb: list[Sentence]) -> Rewording | Non
     shorter = min(len(sa), len(sb))
     coverage = len(run) / shorter
     pairs = [(sa[i], sb[j], s) for i, j, s in run]
-    if _retold(run, shorter, coverage):
+    if _retold(run, shorter, coverage, frozenset(i for i, x in enumerate(sa) if x.title)):
         return Rewording("rewrite", pairs, coverage)
     quoted = [p for p in pairs if p[0].quoted >= QUOTE_SHARE and p[1].quoted >= QUOTE_SHARE]
     if quoted and len(quoted) * 2 >= len(pairs):
