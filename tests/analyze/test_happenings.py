@@ -177,3 +177,38 @@ def test_an_exclusive_statement_with_no_event_is_a_claim(nlp):
     met = [e for e in doc._.nt_events if e.type == "CONSULT"]
     assert met and "exclusive" in met[0].flags  # the event carries the flag; no CLAIM beside it
     assert not [h for h in claims if "Doha" in h.evidence.text]
+
+
+def test_a_toll_without_an_actor_is_the_happenings(nlp):
+    """In a cyclone story, "At least seven people were killed, the institute said" is the cyclone's toll, told as a
+    report of the cyclone (so "7 dead" is a claim about it); a cyclone that "slams into" a country accuses no one;
+    where an attacker was named before, an actorless harm stays the attack's."""
+    text = ("Cyclone Odalys slams into Mozambique near Beira\n\n"
+            "Cyclone Odalys made landfall near the port city of Beira early on Thursday, tearing roofs off houses.\n\n"
+            "At least seven people were killed, the national disaster management institute said in a statement.")
+    doc = _doc(nlp, text)
+    assert not [e for e in doc._.nt_events if e.type in ("ASSAULT", "ACCUSE")], \
+        [(e.type, e.actor_text, e.trigger) for e in doc._.nt_events]
+    tolls = [h for h in doc._.nt_happenings if "toll" in h.flags]
+    assert tolls and tolls[0].type == "STORM" and "seven" in tolls[0].evidence.text
+    attack = ("Gunmen attacked a village in the north on Sunday and a cyclone hit the coast the same day.\n\n"
+              "At least seven people were killed in the village, police said.")
+    doc = _doc(nlp, attack)
+    assert [e for e in doc._.nt_events if e.type == "ASSAULT" and "killed" in (e.trigger or "")], \
+        [(e.type, e.trigger) for e in doc._.nt_events]
+
+
+def test_a_train_that_came_off_the_tracks(nlp):
+    doc = _doc(nlp, "Eight carriages of a Lahore-bound passenger train came off the tracks near Rohri on Wednesday "
+                    "morning, killing at least 22 people and injuring more than 60, railway officials said.")
+    assert [h.type for h in doc._.nt_happenings] == ["CRASH"]
+    assert not [e for e in doc._.nt_events if e.type == "ASSAULT"], [(e.actor_text, e.trigger) for e in doc._.nt_events]
+
+
+def test_an_unannounced_visit_took_place(nlp):
+    """"did not announce the visit until the plane had landed" denies the announcement, not the visit."""
+    doc = _doc(nlp, "Nouakchott did not announce the visit until the minister's plane had landed. "
+                    "The two ministers did not meet on Monday.")
+    modes = [(e.trigger, e.modality) for e in doc._.nt_events if e.type == "CONSULT"]
+    assert ("announce the visit", "asserted") in modes or any(m == "asserted" and "visit" in t for t, m in modes), modes
+    assert any(m == "negated" and t == "meet" for t, m in modes), modes

@@ -91,6 +91,7 @@ class HappeningLexicon:
     hypothetical: frozenset[str]
     gunfire: frozenset[str]
     supersedes: frozenset[str]
+    harm_words: frozenset[str] = frozenset()
 
     def by_noun(self, lemma: str) -> Iterator[tuple[Kind, tuple[str, ...]]]:
         for kind in self.kinds:
@@ -142,6 +143,7 @@ def build_lexicon(paths: Iterable[Path | str]) -> HappeningLexicon:
             lists.setdefault(key, set()).update(_words(value))
         if "supersedes" in data:
             lists.setdefault("supersedes", set()).update(str(w).upper() for w in data.get("supersedes") or [])
+        lists.setdefault("harm_words", set()).update(_words(data.get("harm_words")))
     kinds = tuple(
         Kind(
             name=name, category=str(spec.get("category") or "other"),
@@ -159,7 +161,7 @@ def build_lexicon(paths: Iterable[Path | str]) -> HappeningLexicon:
         kinds=kinds, heads=frozenset(lists.get("heads", ())), of_objects=frozenset(lists.get("of_objects", ())),
         figurative_of=frozenset(lists.get("figurative_of", ())),
         hypothetical=frozenset(lists.get("hypothetical", ())), gunfire=frozenset(lists.get("gunfire", ())),
-        supersedes=frozenset(lists.get("supersedes", ())),
+        supersedes=frozenset(lists.get("supersedes", ())), harm_words=frozenset(lists.get("harm_words", ())),
     )
 
 
@@ -275,7 +277,7 @@ class HappeningCoder:
         try:
             happenings = self.code(doc)
             if happenings:
-                doc._.nt_events = self.supersede(doc, list(doc._.nt_events or []), happenings)
+                doc._.nt_events, happenings = self.supersede(doc, list(doc._.nt_events or []), happenings)
         except Exception as exc:  # noqa: BLE001 - one odd parse must not lose the document's other analyses
             log.warning("happening coding failed: %s", exc)
             happenings = []
@@ -480,13 +482,18 @@ class HappeningCoder:
                                           or binder.place_before(seg.start_char, 0))
 
     # -- the events that are happenings -------------------------------------------------------------------------------
-    def supersede(self, doc: Doc, events: list[Event], happenings: list[Event]) -> list[Event]:
-        """The events minus those that report a happening as an act: the event word is the happening's word, the
-        event's subject (or the subject of the clause it hangs on) is the happening or what it happened to ("a fire
-        killed nine", "a ferry capsized, killing nine"), or the event has no actor at all in a paragraph that reports
-        a happening ("two people were killed when the wall collapsed. At least 23 were injured.")."""
+    def supersede(self, doc: Doc, events: list[Event], happenings: list[Event]) -> tuple[list[Event], list[Event]]:
+        """The events minus those that report a happening as an act, and the happenings plus the tolls those
+        events stated.
+
+        An event is the happening misread when its word is the happening's word, or its subject (or the subject of
+        the clause it hangs on) is the happening or what it happened to ("a fire killed nine", "Cyclone Odalys
+        slams into Mozambique", "a ferry capsized, killing nine"): it is dropped, whatever its type. A harm with no
+        actor at all ("At least seven people were killed, the disaster institute said") in a paragraph that reports
+        a happening, or after one in an article where no one has been said to attack anyone, is the happening's
+        toll: it becomes a report of that happening (its sentence, so "7 dead" is a claim about the cyclone)."""
         if not events:
-            return events
+            return events, happenings
         words: set[int] = set()
         subjects: set[int] = set()
         breaks = [0, *(m.end() for m in PARAGRAPH_BREAK.finditer(doc_text(doc)))]
@@ -504,8 +511,10 @@ class HappeningCoder:
                 if t.pos_ == "VERB":
                     subjects.update(i for s in _subjects(t) for i in _core(s))
         keep: list[Event] = []
-        for ev in events:
-            if ev.type not in self.lex.supersedes or ev.evidence.trigger is None:
+        tolls: list[Event] = []
+        attacked = False  # an act with an actor told before: later actorless harms may be its victims
+        for ev in sorted(events, key=lambda e: (e.evidence.start, e.id)):
+            if ev.evidence.trigger is None:
                 keep.append(ev)
                 continue
             span = doc.char_span(ev.evidence.trigger[0], ev.evidence.trigger[1], alignment_mode="expand")
@@ -516,12 +525,36 @@ class HappeningCoder:
             subs = _subjects(verb) if verb is not None else []
             if any(i in words or i in subjects for s in subs for i in _core(s)):
                 continue
+            if ev.type not in self.lex.supersedes:
+                keep.append(ev)
+                continue
             if verb is not None and verb.dep_ in CLAUSE_DEPS and verb.head.i in words:
                 continue  # "capsized ..., killing nine": the clause of the happening's own verb
-            if not ev.actor_text and para_of(ev.evidence.start) in paragraphs:
-                continue  # "... when the wall collapsed. At least 23 people were injured."
+            harm = any(_lemma(t) in self.lex.harm_words for t in toks)
+            before = [h for h in happenings if h.evidence.start <= ev.evidence.start]
+            if not ev.actor_text and harm and before and (para_of(ev.evidence.start) in paragraphs or not attacked):
+                tolls.append(_as_toll(ev, before[-1]))
+                continue
+            if ev.actor_text:
+                attacked = True
             keep.append(ev)
-        return keep
+        if tolls:
+            happenings = sorted([*happenings, *tolls], key=lambda h: (h.evidence.start, h.id))
+            for n, h in enumerate(happenings, 1):
+                h.id = f"h{n}"
+        kept = {id(e) for e in keep}
+        return [e for e in events if id(e) in kept], happenings
+
+
+def _as_toll(ev: Event, happening: Event) -> Event:
+    """A harm with no actor told as a report of the happening before it: its sentence, the happening's kind."""
+    return Event(
+        id=ev.id, type=happening.type, mode=happening.mode, cameo=None, actor=None, target=None,
+        place=ev.place or happening.place, date=ev.date or happening.date, modality=ev.modality,
+        evidence=ev.evidence, source=ev.source,
+        flags=[f for f in ev.flags if not f.startswith(("intended:", "negated:"))] + ["toll"],
+        trigger=ev.trigger, ontology="happening", category=happening.category,
+    )
 
 
 def _core(head: Token) -> set[int]:

@@ -49,6 +49,8 @@ def governors(pred: Token, sent: Span, claim_nouns: frozenset[str] | set[str] = 
 def _negated(words: list[Token], govs: list[Token], lex: EventLexicon) -> bool:
     negators = lex.cue("negators")
     for tok in words:
+        if tok is not words[-1] and tok.lemma_.lower() in lex.cue("presupposing_verbs"):
+            continue  # "did not announce the visit until the plane had landed": the visit took place
         # a negation attached to the event word or its own auxiliary chain: "did not meet", "never adhered",
         # "no talks were held"
         for c in tok.children:
