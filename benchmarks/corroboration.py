@@ -133,6 +133,7 @@ def system_claim(conn: sqlite3.Connection, aid: str, evidence: str) -> dict | No
     ev = fold(evidence)
     events = conn.execute("SELECT id, ev_start, ev_end, ev_text FROM occurrences WHERE article_id=?", (aid,)).fetchall()
     hits = {e for e, _, _, t in events if t and ev in fold(t)}
+    triggers = dict(conn.execute("SELECT id, trigger FROM occurrences WHERE article_id=?", (aid,)).fetchall())
     if not hits:
         # the evidence span in the text: events whose sentence overlaps it
         pos = fold(text).find(ev)
@@ -151,9 +152,21 @@ def system_claim(conn: sqlite3.Connection, aid: str, evidence: str) -> dict | No
     if not rows:
         return None
 
+    def at(event_id: str) -> int:
+        """Where the event's word stands in the gold substring (the claim the substring points at is the one whose
+        word it holds, first: "detained a man on suspicion of starting the wildfire" is the detention)."""
+        words = fold(triggers.get(event_id) or "").split()
+        pos = ev.find(words[0]) if words else -1
+        return pos if pos >= 0 else 10**6
+
+    first_word: dict[str, int] = {}
+    for cid, event_id in conn.execute(f"SELECT claim_id, event_id FROM claim_reports WHERE article_id=?"
+                                      f" AND event_id IN ({q})", (aid, *sorted(hits))):
+        first_word[cid] = min(first_word.get(cid, 10**6), at(event_id))
+
     def rank(r):
         quals = len(json.loads(r[4] or "[]"))
-        return (ROLE_RANK.get(r[7], 9), -(quals + (1 if r[5] else 0)), -r[6], r[0])
+        return (ROLE_RANK.get(r[7], 9), first_word.get(r[0], 10**6), -(quals + (1 if r[5] else 0)), -r[6], r[0])
 
     r = sorted(rows, key=rank)[0]
     return {"id": r[0], "verdict": r[1], "outlets": r[2], "exclusive": bool(r[3]), "role": r[7], "label": r[8],

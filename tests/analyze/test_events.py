@@ -401,3 +401,20 @@ def test_searching_for_missing_people_is_no_seizure_but_searching_a_house_is(nlp
     assert not [e for e in rescue if e.type == "COERCE"], [(e.type, e.trigger) for e in rescue]
     raid = _one(_events(nlp, "Police searched the house of the opposition leader in Harare."), "searched")
     assert (raid.type, raid.mode) == ("COERCE", "seize")
+
+
+def test_a_time_is_no_companion_of_the_event_verb(nlp):
+    """"fired tear gas at protesters ... on Wednesday" is crowd control, not "fire on" (shooting): the preposition
+    of a time never completes a phrasal trigger."""
+    doc = nlp("Police fired tear gas at protesters in the Ikeja district of Lagos on Wednesday.")
+    modes = [(e.type, e.mode) for e in doc._.nt_events]
+    assert ("ASSAULT", "crowd-control") in modes and ("ASSAULT", "firearms") not in modes, modes
+
+
+def test_an_apposition_is_its_name(nlp):
+    """"Tendai Mukwena, an opposition activist who was arrested by police": the activist arrested is Mukwena."""
+    doc = nlp("Rights groups on Thursday called for the immediate release of Tendai Mukwena, an opposition "
+              "activist who was arrested by police in Harare before dawn.")
+    names = {e.id: e.name for e in doc._.nt_entities}
+    arrests = [e for e in doc._.nt_events if e.type == "COERCE" and e.mode == "arrest"]
+    assert arrests and names.get(arrests[0].target) == "Tendai Mukwena", [(e.target_text, e.target) for e in arrests]

@@ -148,16 +148,6 @@ def test_user_lexicon_adds_a_kind(tmp_path: Path):
     assert {k.name for k in build_lexicon([HAPPENING_DATA, bad]).kinds} == {k.name for k in lex.kinds} - {"HEATWAVE"}
 
 
-def test_an_apposition_is_its_name(nlp):
-    """"Tendai Mukwena, an opposition activist who was arrested by police": the activist arrested is Mukwena, so
-    the report names the same person as one that says "police arrested Tendai Mukwena"."""
-    doc = _doc(nlp, "Rights groups on Thursday called for the immediate release of Tendai Mukwena, an opposition "
-                    "activist who was arrested by police in Harare before dawn.")
-    names = {e.id: e.name for e in doc._.nt_entities}
-    arrests = [e for e in doc._.nt_events if e.type == "COERCE" and e.mode == "arrest"]
-    assert arrests and names.get(arrests[0].target) == "Tendai Mukwena", [(e.target_text, e.target) for e in arrests]
-
-
 def test_an_exclusive_statement_with_no_event_is_a_claim(nlp):
     """"has learned exclusively that the bus ... was operating on an expired permit" codes no event, yet it is
     the claim an analyst must check: a happening of kind CLAIM, flagged exclusive; "exclusive economic zone" and

@@ -342,7 +342,8 @@ def origin_first(a: ArticleRef, b: ArticleRef) -> tuple[bool, str]:
     """Whether A is the origin of a pair sharing text, and what decided it.
 
     An explicit credit first (the copy says "A reported"), then the publication dates; then, on the same day, the
-    signs of a republication: an alternate rendering of the page (an AMP or print URL) and a byline or dateline
+    signs of a republication: an alternate rendering of the page (an AMP or print URL of the same outlet) and a
+    byline or dateline
     that names the other outlet, a wire or a desk ("By GlobeWire", "KAMPALA (GlobeWire) -", "Wire Reports"); then
     the article ids: the last is arbitrary but fixed, so the same two articles get the same direction in any
     ingest order.
@@ -357,7 +358,9 @@ def origin_first(a: ArticleRef, b: ArticleRef) -> tuple[bool, str]:
     if how == "published":
         return first, how
     a_alt, b_alt = alternate_rendering(a.url), alternate_rendering(b.url)
-    if a_alt != b_alt:
+    if a_alt != b_alt and a.outlet_key and a.outlet_key == b.outlet_key:
+        # an AMP or print page renders its own outlet's article; beside another outlet's it tells nothing of who
+        # wrote first
         return b_alt, "url"
     a_rep = republished(a.byline, a.text, (b.outlet, b.outlet_key))
     b_rep = republished(b.byline, b.text, (a.outlet, a.outlet_key))
