@@ -147,6 +147,10 @@ def test_direction_on_one_day_from_urls_bylines_and_datelines():
     amp = ArticleRef(0, "0", "2031-12-01", "lakewire.net", text, "Lakewire", "Brian Okello",
                      "https://www.lakewire.net/amp/ferry")
     assert origin_first(amp, origin) == (False, "url")
+    # another outlet's AMP page says nothing of who wrote first: the rewrite of it is no origin for that
+    rewrite = ArticleRef(4, "d", "2031-12-01", "harbour.com", text.replace("(Lakewire) ", ""), None, "Ann Moss",
+                         "https://harbour.com/ferry")
+    assert origin_first(rewrite, amp)[1] != "url" and origin_first(amp, rewrite)[1] != "url"
     # nothing tells: the smaller id, fixed whatever the order
     twin = ArticleRef(3, "c", "2031-12-01", "other.org", text.replace("(Lakewire) ", ""), None, "Ann Moss",
                       "https://other.org/f")
