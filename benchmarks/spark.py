@@ -58,7 +58,7 @@ class MemoryWatch:
     """Peak RSS (MiB) of the Spark Python workers (each and all together) and of the JVM, from /proc."""
 
     def __init__(self) -> None:
-        self.worker_peak = self.workers_total_peak = self.jvm_peak = 0.0
+        self.worker_peak = self.workers_total_peak = self.jvm_peak = self.jvm_cpu_s = 0.0
         self.cpu: dict[str, float] = {}  # Python worker pid -> CPU seconds (user + system) last seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -99,6 +99,7 @@ class MemoryWatch:
                 self.worker_peak = max(self.worker_peak, rss)
             elif b"org.apache.spark" in cmd and b"java" in cmd:
                 self.jvm_peak = max(self.jvm_peak, self._rss(pid))
+                self.jvm_cpu_s = max(self.jvm_cpu_s, self._cpu(pid))
         self.workers_total_peak = max(self.workers_total_peak, total)
 
     def _run(self) -> None:
@@ -197,6 +198,138 @@ def time_links(work: Path, sizes: list[int], master: str, tmp: Path) -> list[dic
     return out
 
 
+def synthetic_store(pool: list[list[str]], n: int, db: Path) -> None:
+    """``n`` articles as ``benchmarks/link.py --events`` builds them (spliced VOA sentences, a happening per eight
+    articles, planted copies), each also naming the United States and Washington, as real news names a country in
+    most reports: the entity keys that join a whole corpus when articles are grouped by them."""
+    import link as linkbench
+    from newstrace.model import Entity
+
+    def with_country(doc: dict) -> Any:
+        an = plain(doc)
+        if an.events:
+            an.entities += [Entity(id="e8", name="United States", type="GPE", country="USA"),
+                            Entity(id="e9", name="Washington", type="GPE", country="USA")]
+        return an
+
+    plain = linkbench.analysis_of
+    linkbench.analysis_of = with_country
+    try:
+        synth = linkbench.Synth(pool, 13 + n)
+        synth.happenings(max(1, n // 8))
+        linkbench.build(db, synth, n, 0.03)
+    finally:
+        linkbench.analysis_of = plain
+
+
+def largest_by_all_keys(spark: Any, recs: Any, work: Path) -> int:
+    """The largest group of articles sharing any candidate key of the link stage (``candidate_keys``: bands, lead
+    words, entity and story blocking keys; hot keys capped): the bins of the link step before entities and stories
+    were split from the article groups."""
+    from functools import partial
+
+    from pyspark.sql import functions as F
+
+    from newstrace.spark.components import components
+    from newstrace.spark.linking import KEYS, capped, key_batches
+    from newstrace.spark.schema import spark_schema
+
+    keys = recs.mapInArrow(partial(key_batches, kinds="rles"), spark_schema(KEYS))
+    keys.where(F.col("blob").isNull()).select("seq", "key").write.mode("overwrite").parquet(str(work / "all_keys"))
+    comp, _ = components(capped(spark.read.parquet(str(work / "all_keys"))), recs)
+    return comp.groupBy("component").count().agg(F.max("count")).collect()[0][0]
+
+
+def same_links(db: Path, out: Path) -> dict[str, bool]:
+    """Whether the Spark link tables hold the rows of the store's link (stories with verdicts, reuse links,
+    canonical entities), compared as sets of their key columns."""
+    import sqlite3
+
+    from newstrace.spark.read import read_table
+
+    conn = sqlite3.connect(db)
+    checks = {"stories": ("id", "verdict", "independent_outlets"), "reuse_links": ("copy_id", "origin_id", "kind"),
+              "canonical_entities": ("id", "name", "articles")}
+    out_rows = {}
+    for table, cols in checks.items():
+        mine = {tuple(r[c] for c in cols) for r in read_table(out, table).to_pylist()}
+        theirs = set(conn.execute(f"SELECT {', '.join(cols)} FROM {table}"))
+        out_rows[table] = mine == theirs
+    conn.close()
+    return out_rows
+
+
+def measure_link(spark: Any, watch: MemoryWatch, db: Path, tmp: Path, single: bool) -> dict[str, Any]:
+    """The Spark link step over the articles of store ``db``: wall and CPU seconds (Python workers, JVM, driver),
+    shuffle bytes, the largest article group before (all keys) and after, entity groups; with ``single``, one
+    ``link_store`` over the same store too (seconds, and whether the tables are equal)."""
+    import resource
+
+    from newstrace.link import link_store
+    from newstrace.spark.linking import link_records
+    from newstrace.store.sqlite import Store
+
+    parts = spark.sparkContext.defaultParallelism
+    with Store(db) as store:
+        rows = [{"seq": r["seq"], "article_id": r["id"],
+                 "row": json.dumps({k: r[k] for k in r.keys() if k not in ("seq", "ingested_at")})}
+                for r in store.conn.execute("SELECT * FROM articles ORDER BY seq")]
+    n = len(rows)
+    recs = spark.createDataFrame(rows, "seq long, article_id string, row string").repartition(parts * 4)
+    recs.write.mode("overwrite").parquet(str(tmp / f"recs{n}"))
+    recs = spark.read.parquet(str(tmp / f"recs{n}"))
+    t0 = time.perf_counter()
+    before = largest_by_all_keys(spark, recs, tmp / f"all{n}")
+    all_keys_s = time.perf_counter() - t0
+    sh0, w0, j0 = shuffle_bytes(spark), watch.worker_cpu_s, watch.jvm_cpu_s
+    d0 = resource.getrusage(resource.RUSAGE_SELF)
+    t0 = time.perf_counter()
+    summary = link_records(spark, recs, tmp / f"w{n}", tmp / f"o{n}", parts)
+    secs = time.perf_counter() - t0
+    d1 = resource.getrusage(resource.RUSAGE_SELF)
+    row = {"articles": n, "spark_link_s": round(secs, 1), "worker_cpu_s": round(watch.worker_cpu_s - w0, 1),
+           "jvm_cpu_s": round(watch.jvm_cpu_s - j0, 1),
+           "driver_cpu_s": round(d1.ru_utime + d1.ru_stime - d0.ru_utime - d0.ru_stime, 1),
+           "shuffle_mib": round((shuffle_bytes(spark) - sh0) / 2**20, 2), "largest_before": before,
+           "all_keys_components_s": round(all_keys_s, 1), **summary}
+    if single:
+        with Store(db) as store:
+            t1 = time.perf_counter()
+            link_store(store, 0)
+            row["single_machine_s"] = round(time.perf_counter() - t1, 1)
+        row["equal_to_single_machine"] = same_links(db, tmp / f"o{n}")
+    for path in (tmp / f"w{n}", tmp / f"all{n}", tmp / f"recs{n}", tmp / f"o{n}"):
+        shutil.rmtree(path, ignore_errors=True)
+    return row
+
+
+def time_scaling(jsonl: Path, sizes: list[int], master: str, tmp: Path, single_max: int,
+                 stores: list[Path]) -> list[dict[str, Any]]:
+    """The Spark link step on synthetic corpora of each size (``synthetic_store``) and on given (ingested) stores
+    (``measure_link``); one ``link_store`` beside it up to ``single_max`` articles."""
+    import link as linkbench
+
+    from newstrace.spark.session import get_session
+
+    pool = linkbench.sentences(jsonl)
+    spark = get_session(master, app="bench-link-scale")
+    spark.sparkContext.setLogLevel("ERROR")
+    out = []
+    with MemoryWatch() as watch:
+        for db in stores:
+            copy = tmp / f"given-{db.name}"
+            shutil.copy(db, copy)
+            out.append({"store": str(db), **measure_link(spark, watch, copy, tmp, True)})
+            print(json.dumps(out[-1]), flush=True)
+        for n in sizes:
+            db = tmp / f"scale{n}.db"
+            synthetic_store(pool, n, db)
+            out.append(measure_link(spark, watch, db, tmp, n <= single_max))
+            print(json.dumps(out[-1]), flush=True)
+    spark.stop()
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("corpus", type=Path)
@@ -204,9 +337,23 @@ def main() -> None:
     ap.add_argument("--link-sizes", default="250,500,1000")
     ap.add_argument("--split-bytes", type=int, default=256 * 1024, help="JSONL line range per Spark task")
     ap.add_argument("--skip", default="", help="comma-separated runs to leave out: ingest,local1,local2,link")
+    ap.add_argument("--scale-sizes", default="",
+                    help="only the link step on synthetic corpora of these sizes (e.g. 1000,5000,20000)")
+    ap.add_argument("--single-max", type=int, default=5000, help="with --scale-sizes: one link_store up to this size")
+    ap.add_argument("--link-store", type=Path, action="append", default=[],
+                    help="with --scale-sizes: also the link step on the articles of this ingested store (--no-link)")
     args = ap.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     tmp = Path(tempfile.mkdtemp(prefix="nt-spark-bench-"))
+    if args.scale_sizes or args.link_store:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        try:
+            sizes = [int(s) for s in args.scale_sizes.split(",") if s]
+            print(json.dumps(time_scaling(args.corpus, sizes, "local[2]", tmp, args.single_max, args.link_store),
+                             indent=2))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return
     try:
         corpus = tmp / "voa.jsonl"
         n = write_corpus(args.corpus, args.docs, corpus)

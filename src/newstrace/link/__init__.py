@@ -86,17 +86,20 @@ def link_lock(store: Store) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def link_store(store: Store, since_seq: int = 0, *, batch: int = 2000, resolve: bool = True) -> dict[str, Any]:
+def link_store(store: Store, since_seq: int = 0, *, batch: int = 2000, resolve: bool = True,
+               clear: bool = True) -> dict[str, Any]:
     """Link the articles stored after ``since_seq`` against the whole store; returns a summary of what it did.
 
     ``resolve=False`` leaves step 1 out: the articles' canonical entity ids are given (the Spark link step resolves
-    entities over groups of entities first, then links articles with those ids fixed). Holds the store's link lock
-    throughout, so concurrent ingests link one after the other."""
+    entities over groups of entities first, then links articles with those ids fixed). ``clear=False`` keeps what
+    the derived tables hold when ``since_seq <= 0`` (the Spark link step puts the keys that are hot corpus-wide
+    there first). Holds the store's link lock throughout, so concurrent ingests link one after the other."""
     with link_lock(store):
-        return _link_store(store, since_seq, batch=batch, resolve=resolve)
+        return _link_store(store, since_seq, batch=batch, resolve=resolve, clear=clear)
 
 
-def _link_store(store: Store, since_seq: int, *, batch: int, resolve: bool = True) -> dict[str, Any]:
+def _link_store(store: Store, since_seq: int, *, batch: int, resolve: bool = True,
+                clear: bool = True) -> dict[str, Any]:
     from newstrace.link.corroboration import corroborate
     from newstrace.link.outlets import load_groups, outlet_key
     from newstrace.link.reuse import link_reuse, save_link
@@ -108,7 +111,7 @@ def _link_store(store: Store, since_seq: int, *, batch: int, resolve: bool = Tru
     conn = store.conn
     # the LSH index is read and written at random keys: a larger page cache keeps it off the disk
     conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-    if since_seq <= 0:
+    if since_seq <= 0 and clear:
         with store.transaction():
             for table in DERIVED_TABLES:
                 conn.execute(f"DELETE FROM {table}")

@@ -27,14 +27,15 @@ OUT = pa.schema([("kind", pa.string()), ("bin", pa.int64()), ("seq", pa.int64())
 EXTRA_LINK_TABLES = ("canonical_entities", "canonical_members", "canonical_keys", "outlet_groups")
 
 
-def pack(comp: Any, total: int, size: int = PACK) -> tuple[Any, Any]:
+def pack(comp: Any, total: int, tasks: int = 1, size: int = PACK) -> tuple[Any, Any]:
     """(``seq``, ``bin``) for each member of ``comp`` (``seq``, ``component``), and the groups' sizes
     (``component``, ``size``): a group of more than ``size`` members is a bin of its own (its component id), the
-    others are hashed into ``ceil(total / size)`` bins (negative ids)."""
+    others are hashed into ``ceil(total / size)`` bins (negative ids), and at least ``tasks`` (so a small corpus
+    keeps every core busy too)."""
     from pyspark.sql import functions as F
 
     sizes = comp.groupBy("component").agg(F.count("*").alias("size"))
-    bins_small = max(1, -(-total // size))
+    bins_small = max(1, tasks, -(-total // size))
     binned = (comp.join(sizes, "component")
               .withColumn("bin", F.when(F.col("size") > size, F.col("component"))
                           .otherwise(-1 - F.pmod(F.xxhash64("component"), F.lit(bins_small))))
@@ -53,6 +54,33 @@ def insert_records(store: Store, records: Iterable[dict[str, Any]]) -> None:
                          f"{', '.join('?' * len(cols))})", [rec["seq"], utcnow(), *(row[c] for c in cols)])
             if row.get("analysis"):
                 store._write_analysis(row["id"], analysis_from_row(row))
+
+
+HOT = "~hot~"  # the article id (negative seq) of the placeholder rows that mark a key hot
+
+
+def seed_hot(store: Store, keys: Iterable[str]) -> None:
+    """Mark these candidate keys hot in a bin's store, as they are in the corpus: a band key (``r:``) gets
+    ``BUCKET_CAP`` + 1 placeholder articles in ``reuse_bands``, a lead word (``l:``) ``LEAD_BUCKET_CAP`` + 1 in
+    ``lead_keys``, so ``link.reuse.candidates`` and ``link.paraphrase.lead_pairs`` drop them in the bin too
+    (a bin holds fewer of the key's articles than the corpus). ``unseed`` takes the placeholders out again."""
+    from newstrace.link.paraphrase import LEAD_BUCKET_CAP
+    from newstrace.link.reuse import BUCKET_CAP
+
+    bands = sorted({int(k[2:]) for k in keys if k.startswith("r:")})
+    leads = sorted({k[2:] for k in keys if k.startswith("l:")})
+    with store.transaction():
+        store.conn.executemany("INSERT OR IGNORE INTO reuse_bands(band_key, article_seq) VALUES (?,?)",
+                               [(b, -1 - i) for b in bands for i in range(BUCKET_CAP + 1)])
+        store.conn.executemany("INSERT OR IGNORE INTO lead_keys(key, article_id, day) VALUES (?,?,NULL)",
+                               [(k, f"{HOT}{i}") for k in leads for i in range(LEAD_BUCKET_CAP + 1)])
+
+
+def unseed(store: Store) -> None:
+    """Take ``seed_hot``'s placeholder rows out of the store."""
+    with store.transaction():
+        store.conn.execute("DELETE FROM reuse_bands WHERE article_seq < 0")
+        store.conn.execute("DELETE FROM lead_keys WHERE article_id LIKE ?", (HOT + "%",))
 
 
 def _cell(value: Any) -> Any:

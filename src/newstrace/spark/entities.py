@@ -115,7 +115,7 @@ def apply_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]
         yield pa.RecordBatch.from_pylist(out, schema=schema)
 
 
-def resolve_records(spark: Any, recs: Any, work: Any) -> tuple[Any, Any, dict[str, Any]]:
+def resolve_records(spark: Any, recs: Any, work: Any, tasks: int = 1) -> tuple[Any, Any, dict[str, Any]]:
     """Resolve the entities of ``recs`` (``seq``, ``article_id``, ``row``); returns the records with their canonical
     ids, the canonical tables' ``OUT`` rows, and a summary (entities, groups, the largest group, label rounds)."""
     from pyspark.sql import functions as F
@@ -129,7 +129,7 @@ def resolve_records(spark: Any, recs: Any, work: Any) -> tuple[Any, Any, dict[st
     entities = keys.select("node", "seq", "article_id", "entity_id").distinct()
     comp, rounds = components(keys.select(F.col("node").alias("seq"), F.col("value").alias("key")),
                               entities.select(F.col("node").alias("seq")))
-    binned, sizes = pack(comp, entities.count())
+    binned, sizes = pack(comp, entities.count(), tasks)
     per_article = (entities.join(binned.withColumnRenamed("seq", "node"), "node")
                    .groupBy("bin", "seq", "article_id").agg(F.collect_list("entity_id").alias("entity_ids")))
     rows = nodes.where(F.col("kind") == "row").select("seq", F.col("value").alias("row"))
