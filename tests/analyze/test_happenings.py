@@ -202,3 +202,11 @@ def test_an_unannounced_visit_took_place(nlp):
     modes = [(e.trigger, e.modality) for e in doc._.nt_events if e.type == "CONSULT"]
     assert ("announce the visit", "asserted") in modes or any(m == "asserted" and "visit" in t for t, m in modes), modes
     assert any(m == "negated" and t == "meet" for t, m in modes), modes
+
+
+def test_breaking_is_a_label_not_a_verb(nlp):
+    doc = _doc(nlp, "BREAKING: Ferry capsizes near Molo islands\n\n"
+                    "Whatever their differences, this cannot lead to the country breaking apart, the envoy said.")
+    cues = [f.text for f in doc._.nt_flags if f.kind == "exclusive"]
+    assert cues == ["BREAKING:"], cues
+    assert not [h for h in doc._.nt_happenings if h.type == "CLAIM"]

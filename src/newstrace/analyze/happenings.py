@@ -533,7 +533,10 @@ class HappeningCoder:
             harm = any(_lemma(t) in self.lex.harm_words for t in toks)
             before = [h for h in happenings if h.evidence.start <= ev.evidence.start]
             if not ev.actor_text and harm and before and (para_of(ev.evidence.start) in paragraphs or not attacked):
-                tolls.append(_as_toll(ev, before[-1]))
+                # one report of the happening per sentence: a sentence that names it, or a toll already taken, is
+                # reported once
+                if not any(x.evidence.start == ev.evidence.start for x in [*before, *tolls]):
+                    tolls.append(_as_toll(ev, before[-1]))
                 continue
             if ev.actor_text:
                 attacked = True
