@@ -418,3 +418,9 @@ def test_an_apposition_is_its_name(nlp):
     names = {e.id: e.name for e in doc._.nt_entities}
     arrests = [e for e in doc._.nt_events if e.type == "COERCE" and e.mode == "arrest"]
     assert arrests and names.get(arrests[0].target) == "Tendai Mukwena", [(e.target_text, e.target) for e in arrests]
+
+
+def test_shells_fired_on_a_day_are_heavy_weapons(nlp):
+    doc = nlp("The army fired two artillery shells at the village on Thursday.")
+    assert [(e.type, e.mode) for e in doc._.nt_events] == [("ASSAULT", "heavy-weapons")], \
+        [(e.type, e.mode, e.trigger) for e in doc._.nt_events]

@@ -179,7 +179,7 @@ class EventCoder:
             if near is None:
                 direct, near = set(), set()
                 for c in tok.children:
-                    if c.dep_ == "prep" and any(o.ent_type_ in NON_PARTY_LABELS for o in c.children):
+                    if c.dep_ == "prep" and any(o.ent_type_ in ("DATE", "TIME") for o in c.children):
                         continue  # "fired tear gas ... on Wednesday" is no "fire on": a time is no companion
                     direct.update((c.lower_, c.lemma_.lower()))
                     for g in c.children:
