@@ -117,3 +117,23 @@ def test_linked_records_carry_the_single_machine_analyses(linked) -> None:
         usa = {r[0] for r in store.conn.execute("SELECT canonical FROM entities WHERE name='United States'")}
     assert got == want
     assert len(usa) == 1 and None not in usa
+
+
+def test_keys_hot_in_the_corpus_are_hot_in_a_bin(tmp_path: Path) -> None:
+    """A band key or lead word over its cap in the whole corpus is dropped in a bin that holds few of its articles:
+    a copy found by its shared bands is not found once they are all marked hot, and the marks leave no rows."""
+    from newstrace.link import link_store
+    from newstrace.link.candidates import candidate_keys
+    from newstrace.spark.bins import seed_hot, unseed
+
+    for hot in (False, True):
+        with Store(tmp_path / f"hot{hot}.db") as store:
+            ids = build(store, 1, 1)  # one report and its republished copy
+            keys = {k for _, k in candidate_keys(store.conn, ids, "rl")}
+            if hot:
+                seed_hot(store, keys)
+            found = link_store(store, 0, clear=not hot)["reuse"]
+            unseed(store)
+            marks = store.conn.execute("SELECT count(*) FROM reuse_bands WHERE article_seq < 0").fetchone()[0]
+            # the rewrite pass still compares the two reports of one story, sentence by sentence
+            assert ("duplicate" not in found) == hot and marks == 0, found
