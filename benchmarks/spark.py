@@ -15,6 +15,12 @@ The VOA stories are repeated until ``--docs`` documents, each repeat made a new 
   components, per-bin ``link_store``; seconds, shuffle bytes written, components and the largest one) and on one
   machine (``link_store`` over a file store holding the same articles).
 
+With ``--scale-sizes 1000,5000,20000`` (and ``--link-store DB``, a store ingested with ``--no-link``) only the link
+step is measured, on ``benchmarks/link.py --events`` corpora of those sizes whose articles also name the United
+States (``synthetic_store``): wall and CPU seconds, shuffle bytes, the largest article group by every candidate key
+(as the step grouped before) and the step's own groups, and ``link_store`` over the same store (seconds, equal
+tables) up to ``--single-max`` articles.
+
 CPU seconds are given next to wall seconds (the Python workers' user + system time from /proc, and the ingest
 process with its helpers from ``getrusage``): on a machine shared with other jobs the wall time of two workers
 says little, the CPU seconds per document still give the per-core rate.
