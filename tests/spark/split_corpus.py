@@ -37,8 +37,8 @@ def _analysis(text: str, actor: str, target: str, town: str) -> Analysis:
     ev = Event(id="v1", type="CONSULT", mode=None, cameo=None, actor="e1", target="e2", place="p1", date=None,
                modality="asserted", evidence=Evidence(0, end, text[:end]), source=Source(kind="author"),
                actor_text=actor, target_text=target)
-    return Analysis(entities=ents, places=[Place(id="p1", name=town, country="VLR", geonameid=zlib.crc32(town.encode()) % 10**7)],
-                    events=[ev])
+    place = Place(id="p1", name=town, country="VLR", geonameid=zlib.crc32(town.encode()) % 10**7)
+    return Analysis(entities=ents, places=[place], events=[ev])
 
 
 def build(store: Store, happenings: int = 8, reports: int = 3, seed: int = 7) -> list[str]:

@@ -50,7 +50,7 @@ KEYS = pa.schema([("seq", pa.int64()), ("key", pa.string()), ("blob", pa.binary(
 EDGES = pa.schema([("seq", pa.int64()), ("key", pa.string())])
 
 
-# -- 2-3. keys and story links ----------------------------------------------------------------------------------------
+# -- 2-3. keys and story links ---------------------------------------------------------------------------------------
 def key_batches(batches: Iterable[pa.RecordBatch], kinds: str = "rl") -> Iterator[pa.RecordBatch]:
     """``mapInArrow`` body: records (``seq``, ``article_id``, ``row``) in; their candidate keys of ``kinds``
     (``link.candidates.candidate_keys``) and each mention's story blocking keys with the mention out (``KEYS``)."""
@@ -92,7 +92,7 @@ def block_group(pdf: Any) -> Any:
     return pd.DataFrame(rows, columns=EDGES.names)
 
 
-# -- 4. one bin ---------------------------------------------------------------------------------------------------------
+# -- 4. one bin ------------------------------------------------------------------------------------------------------
 def link_bin(records: list[dict[str, Any]], bin_id: int, hot: Iterable[str] = ()) -> Iterator[dict[str, Any]]:
     """Link one bin's (resolved) articles with ``link_store`` and yield every output row (``OUT``); ``hot``: the
     band keys and lead words of these articles that are hot in the corpus."""
@@ -124,7 +124,7 @@ def link_group(pdf: Any) -> Any:
     return pd.DataFrame(rows, columns=OUT.names)
 
 
-# -- the step ------------------------------------------------------------------------------------------------------------
+# -- the step --------------------------------------------------------------------------------------------------------
 def hot_keys(keys: Any) -> Any:
     """The hot keys (``key``) of ``keys`` (``seq``, ``key``): a band key shared by more than ``BUCKET_CAP`` articles is
     boilerplate (``link.reuse`` drops it), so is a lead word in more than ``LEAD_BUCKET_CAP`` leads."""
