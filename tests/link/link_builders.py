@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from newstrace.model import Analysis, Article, Entity, Event, Evidence, Place, Source, article_id
 from newstrace.store.sqlite import Store
@@ -89,3 +90,21 @@ def store_docs(store: Store, docs: list[Doc]) -> list[str]:
 
 def last_seq(store: Store) -> int:
     return store.conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
+
+
+def ingest_and_link(folder: Path, files: dict[str, str]) -> Path:
+    """Write the texts as files in ``folder``, ingest them through the real pipeline into a new store there and
+    link it; the store's path. Every file must become an article (the tests pick texts that are not duplicates)."""
+    from newstrace.ingest import ingest
+    from newstrace.link import link_store
+
+    paths = []
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        paths.append(str(folder / name))
+    db = folder / "linked.db"
+    with Store(db) as store:
+        stats = ingest(paths, store)
+        assert stats.stored == len(files), stats
+        link_store(store, 0)
+    return db

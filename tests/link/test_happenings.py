@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from newstrace.cli import app
-from newstrace.ingest import ingest
-from newstrace.link import link_store
 from newstrace.store.sqlite import Store
+
+from .link_builders import ingest_and_link
 
 
 def _page(outlet: str, domain: str, slug: str, day: str, title: str, body: str) -> str:
@@ -58,18 +58,10 @@ QUAKE_CHILE = _page(
 
 @pytest.fixture(scope="module")
 def conn(tmp_path_factory, nlp):
-    folder = tmp_path_factory.mktemp("happenings")
-    paths = []
-    for name, text in (("wire.html", QUAKE_WIRE), ("copy.html", QUAKE_COPY), ("own.html", QUAKE_OWN),
-                       ("fire.html", FIRE_ELSEWHERE), ("chile.html", QUAKE_CHILE)):
-        (folder / name).write_text(text, encoding="utf-8")
-        paths.append(str(folder / name))
-    db = folder / "h.db"
-    with Store(db) as store:
-        assert ingest(paths, store).stored == 5
-        link_store(store, 0)
+    db = ingest_and_link(tmp_path_factory.mktemp("happenings"),
+                         {"wire.html": QUAKE_WIRE, "copy.html": QUAKE_COPY, "own.html": QUAKE_OWN,
+                          "fire.html": FIRE_ELSEWHERE, "chile.html": QUAKE_CHILE})
     store = Store(db, readonly=True)
-    store.db_path = db
     yield store.conn, db
     store.close()
 

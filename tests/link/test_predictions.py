@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from newstrace.ingest import ingest
-from newstrace.link import link_store
 from newstrace.store.sqlite import Store
+
+from .link_builders import ingest_and_link
 
 EXPECTED = ("Marland and Tessia ministers to meet in Pellow\n\n"
             "Foreign ministers Ilse Marrow of Marland and Teodor Vance of Tessia are expected to meet in Pellow next "
@@ -23,15 +23,9 @@ MET = ("Marland, Tessia ministers hold border talks\n\n"
 
 @pytest.fixture(scope="module")
 def conn(tmp_path_factory, nlp):
-    folder = tmp_path_factory.mktemp("predictions")
-    paths = []
-    for name, text in (("expected.txt", EXPECTED), ("expected-too.txt", EXPECTED_TOO), ("met.txt", MET)):
-        (folder / name).write_text(text, encoding="utf-8")
-        paths.append(str(folder / name))
-    with Store(folder / "p.db") as store:
-        assert ingest(paths, store).stored == 3
-        link_store(store, 0)
-    store = Store(folder / "p.db", readonly=True)
+    db = ingest_and_link(tmp_path_factory.mktemp("predictions"),
+                         {"expected.txt": EXPECTED, "expected-too.txt": EXPECTED_TOO, "met.txt": MET})
+    store = Store(db, readonly=True)
     yield store.conn
     store.close()
 

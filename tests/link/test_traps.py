@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from newstrace.ingest import ingest
-from newstrace.link import link_store
 from newstrace.store.sqlite import Store
+
+from .link_builders import ingest_and_link
 
 TALKS = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Veloria and Ostrava open border talks in Geneva | The Harrow Gazette</title>
@@ -33,15 +33,9 @@ BRIEF_AGAIN = ("Marland, Tessia officials meet\n\nOfficials from Marland and Tes
 
 @pytest.fixture(scope="module")
 def conn(tmp_path_factory, nlp):
-    folder = tmp_path_factory.mktemp("traps")
-    paths = []
-    for name, text in (("talks.html", TALKS), ("brief.txt", BRIEF), ("brief-again.txt", BRIEF_AGAIN)):
-        (folder / name).write_text(text, encoding="utf-8")
-        paths.append(str(folder / name))
-    with Store(folder / "t.db") as store:
-        assert ingest(paths, store).stored == 3
-        link_store(store, 0)
-    store = Store(folder / "t.db", readonly=True)
+    db = ingest_and_link(tmp_path_factory.mktemp("traps"),
+                         {"talks.html": TALKS, "brief.txt": BRIEF, "brief-again.txt": BRIEF_AGAIN})
+    store = Store(db, readonly=True)
     yield store.conn
     store.close()
 
