@@ -424,3 +424,9 @@ def test_shells_fired_on_a_day_are_heavy_weapons(nlp):
     doc = nlp("The army fired two artillery shells at the village on Thursday.")
     assert [(e.type, e.mode) for e in doc._.nt_events] == [("ASSAULT", "heavy-weapons")], \
         [(e.type, e.mode, e.trigger) for e in doc._.nt_events]
+
+
+def test_blacklisting_is_a_sanction(nlp):
+    doc = nlp("Washington blacklisted Nile Crest Minerals along with its chairman on Thursday.")
+    assert [(e.type, e.target_text) for e in doc._.nt_events] == [("SANCTION", "Nile Crest Minerals")], \
+        [(e.type, e.target_text) for e in doc._.nt_events]
