@@ -67,3 +67,32 @@ def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
             assert store.add_document("file:///a.html", "abc", "ok")
             assert not store.add_document("file:///a.html", "abc", "ok")  # the same content is recorded once
         assert store.counts()["documents"] == 1
+
+
+def test_processes_opening_a_new_store_at_once_migrate_it_once(tmp_path):
+    """Two ``ingest`` runs started on a new store at once both create it: each migration is checked and applied
+    under the write lock, so the second waits and finds it recorded (it failed with "UNIQUE constraint failed:
+    migrations.name")."""
+    import subprocess
+    import sys
+
+    path = str(tmp_path / "race.db")
+    code = "import sys; from newstrace.store.sqlite import Store; s = Store(sys.argv[1]); print(s.schema_version)"
+    procs = [subprocess.Popen([sys.executable, "-c", code, path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(6)]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err[-500:] for _out, err in results]
+    assert len({out.strip() for out, _err in results}) == 1
+    conn = sqlite3.connect(path)
+    names = [r[0] for r in conn.execute("SELECT name FROM migrations")]
+    conn.close()
+    assert len(names) == len(set(names)) and "0009_happenings.sql" in names
+
+
+def test_sql_statements_keep_a_trigger_whole():
+    from newstrace.store.sqlite import sql_statements
+
+    script = ("-- a comment\nCREATE TABLE a(x);\nCREATE TRIGGER t AFTER INSERT ON a BEGIN\n  INSERT INTO a VALUES (1);\n"
+              "END;\n-- trailing comment\n")
+    stmts = sql_statements(script)
+    assert len(stmts) == 2 and "END;" in stmts[1]

@@ -94,6 +94,22 @@ def fts_match(text: str, *, raw: bool = False) -> str:
     return " ".join(terms)
 
 
+def sql_statements(script: str) -> list[str]:
+    """The statements of an SQL script, each complete (``sqlite3.complete_statement``, so a trigger's body stays
+    whole), without comment-only remainders."""
+    out: list[str] = []
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                out.append(buf)
+            buf = ""
+    if buf.strip() and any(not ln.strip().startswith("--") for ln in buf.splitlines() if ln.strip()):
+        out.append(buf)
+    return out
+
+
 class Store:
     """A newstrace database file. Use as a context manager or call ``close()``."""
 
@@ -135,21 +151,31 @@ class Store:
         self.close()
 
     def migrate(self) -> list[str]:
-        """Create the base schema and apply the migrations not yet recorded; returns the names applied."""
+        """Create the base schema and apply the migrations not yet recorded; returns the names applied.
+
+        Each migration is checked and applied under the database's write lock (``BEGIN IMMEDIATE``), so two
+        processes opening a new store at once (two ``ingest`` runs) apply it once: the second waits, then finds it
+        recorded."""
+        self.conn.isolation_level = None  # explicit transactions: the lock is held from the check to the commit
         self.conn.executescript(SCHEMA.read_text(encoding="utf-8"))
-        done = {r[0] for r in self.conn.execute("SELECT name FROM migrations")}
         applied: list[str] = []
         for path in sorted(MIGRATIONS.glob("*.sql")):
-            if path.name in done:
-                continue
-            script = path.read_text(encoding="utf-8")
-            self.conn.executescript(
-                "BEGIN;\n" + script + f"\nINSERT INTO migrations(name, applied_at) VALUES ('{path.name}', '{utcnow()}');\nCOMMIT;"
-            )
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                if self.conn.execute("SELECT 1 FROM migrations WHERE name=?", (path.name,)).fetchone():
+                    self.conn.execute("ROLLBACK")
+                    continue
+                for statement in sql_statements(path.read_text(encoding="utf-8")):
+                    self.conn.execute(statement)
+                self.conn.execute("INSERT INTO migrations(name, applied_at) VALUES (?, ?)", (path.name, utcnow()))
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
             applied.append(path.name)
-        version = BASE_VERSION + len(done) + len(applied)
-        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(version),))
-        self.conn.commit()
+        done = self.conn.execute("SELECT count(*) FROM migrations").fetchone()[0]
+        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
+                          (str(BASE_VERSION + done),))
         return applied
 
     @property
