@@ -272,6 +272,9 @@ class HappeningCoder:
         self.modal = events_lexicon or load_lexicon()
         self.dictionary = get_dictionary()
         self.exclusive = cue_matcher(nlp, ("exclusive",))
+        # every word that may report a happening, looked up once per token
+        self.verb_heads = frozenset(w for k in self.lex.kinds for w in k.verbs)
+        self.noun_heads = frozenset(w for k in self.lex.kinds for w in (*k.nouns, *k.generic))
 
     def __call__(self, doc: Doc) -> Doc:
         try:
@@ -313,8 +316,7 @@ class HappeningCoder:
                 continue  # "gas explosion" is an accident; a bare "blast" is left to the event coder
             if kind.name == "FIRE" and mods & lx.gunfire:
                 return None  # "heavy fire", "artillery fire"
-            mode = next((kind.noun_modes[w] for w in (lemma,) if w in kind.noun_modes), None)
-            return kind, mode
+            return kind, kind.noun_modes.get(lemma)
         for kind in lx.by_generic(lemma):
             if mods & kind.modifiers:
                 return kind, None  # "ferry disaster", "bus accident", "the collapse of a bridge"
@@ -337,7 +339,7 @@ class HappeningCoder:
                     continue
                 mods = {w for o in objs for w in _own_modifiers(o)}
                 subj_words = _head_words(subject) if subject is not None else set()
-                if not (mods & kind.object_modifiers or subj_words & {"bank", "fed", "reserve", "central bank"}):
+                if not (mods & kind.object_modifiers or subj_words & kind.subjects):
                     continue  # "raised tax rates", "cut the rate of enrichment": not a rate decision
             elif kind.subjects:
                 if subject is None or not (_head_words(subject) & kind.subjects):
@@ -350,7 +352,6 @@ class HappeningCoder:
         """The happenings of a Doc, in text order, one per sentence, kind and mode."""
         if len(doc) == 0:
             return []
-        lx = self.lex
         found: list[tuple[Token, Kind, str | None, Token | None, Span, int]] = []
         text = doc_text(doc)
         segs = segments(doc, text)
@@ -365,22 +366,18 @@ class HappeningCoder:
             seg, para = segs[si]
             if not (seg.start <= tok.i < seg.end):
                 continue
-            hit = None
+            hit: tuple[Kind, str | None, Token | None] | None = None
             if tok.pos_ == "VERB":
-                if any(lemma in k.verbs for k in lx.kinds):
-                    res = self._verb_kind(tok)
-                    if res is not None:
-                        hit = (res[0], res[1], tok, res[2])
+                if lemma in self.verb_heads:
+                    hit = self._verb_kind(tok)
             else:
                 for form in _noun_forms(tok):
-                    if any(form in k.nouns or form in k.generic for k in lx.kinds):
-                        res_n = self._noun_kind(tok, form)
-                        if res_n is not None:
-                            hit = (res_n[0], res_n[1], _noun_predicate(tok), None)
-                            break
+                    if form in self.noun_heads and (res_n := self._noun_kind(tok, form)) is not None:
+                        hit = (*res_n, None)
+                        break
             if hit is None or not usable(seg, MAX_SENTENCE_TOKENS):
                 continue
-            kind, mode, pred, subject = hit
+            kind, mode, subject = hit
             found.append((tok, kind, mode, subject if kind.actor_subject else None, seg, para))
         taken = {seg.start for *_rest, seg, _para in found}
         statements = self._statements(doc, segs, starts, taken)
@@ -409,10 +406,7 @@ class HappeningCoder:
             out.append(self._record(len(out) + 1, STATEMENT, "statement", None, cue, cue, seg, para,
                                     modality_of(root, root, seg, self.modal, text), None, binder, body_start,
                                     published, text))
-        out.sort(key=lambda h: (h.evidence.start, h.id))
-        for n, h in enumerate(out, 1):
-            h.id = f"h{n}"
-        return out
+        return _in_text_order(out)
 
     def _record(self, n: int, kind: str, category: str, mode: str | None, tok: Token, pred: Token, seg: Span,
                 para: int, modality: str, actor: Party | None, binder: Binder, body_start: int,
@@ -542,11 +536,17 @@ class HappeningCoder:
                 attacked = True
             keep.append(ev)
         if tolls:
-            happenings = sorted([*happenings, *tolls], key=lambda h: (h.evidence.start, h.id))
-            for n, h in enumerate(happenings, 1):
-                h.id = f"h{n}"
+            happenings = _in_text_order([*happenings, *tolls])
         kept = {id(e) for e in keep}
         return [e for e in events if id(e) in kept], happenings
+
+
+def _in_text_order(happenings: list[Event]) -> list[Event]:
+    """The happenings in text order, numbered h1, h2, ... in that order (as events are v1, v2, ...)."""
+    out = sorted(happenings, key=lambda h: (h.evidence.start, h.id))
+    for n, h in enumerate(out, 1):
+        h.id = f"h{n}"
+    return out
 
 
 def _as_toll(ev: Event, happening: Event) -> Event:

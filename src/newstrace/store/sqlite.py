@@ -22,6 +22,9 @@ from newstrace.model import Analysis, Article, Failure, Removed, from_dict, to_d
 SCHEMA = Path(__file__).with_name("schema.sql")
 MIGRATIONS = Path(__file__).with_name("migrations")
 BASE_VERSION = 1
+EVENT_COLUMNS = ("article_id", "id", "type", "mode", "cameo", "actor", "target", "place", "date", "modality",
+                 "ev_start", "ev_end", "ev_text", "source_kind", "source_entity", "source_text", "source_cue",
+                 "source_quote", "flags", "actor_text", "target_text", "trigger", "actor_country", "target_country")
 # articles newest publication first, undated ones last, newest ingest first among equals: julianday reads an ISO
 # date with or without a time and offset (comparing in UTC); the GLOB keeps a bare number from reading as a day count
 ARTICLE_ORDER = ("CASE WHEN a.published GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]*' THEN"
@@ -267,17 +270,15 @@ class Store:
             [(aid, p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.geonameid, p.feature, _json(p.mentions))
              for p in an.places],
         )
-        for table, rows in (("events", an.events), ("happenings", an.happenings)):
+        # happenings have the columns of an event and their category
+        for table, rows, extra in (("events", an.events, ()), ("happenings", an.happenings, ("category",))):
+            columns = (*EVENT_COLUMNS, *extra)
             c.executemany(
-                f"INSERT INTO {table}(article_id, id, type, mode, cameo, actor, target, place, date, modality,"
-                " ev_start, ev_end, ev_text, source_kind, source_entity, source_text, source_cue, source_quote, flags,"
-                " actor_text, target_text, trigger, actor_country, target_country"
-                + (", category" if table == "happenings" else "") + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
-                + (",?" if table == "happenings" else "") + ")",
+                f"INSERT INTO {table}({', '.join(columns)}) VALUES ({','.join('?' * len(columns))})",
                 [(aid, ev.id, ev.type, ev.mode, ev.cameo, ev.actor, ev.target, ev.place, ev.date, ev.modality,
                   ev.evidence.start, ev.evidence.end, ev.evidence.text, ev.source.kind, ev.source.entity,
                   ev.source.text, ev.source.cue, ev.source.quote, _json(ev.flags), ev.actor_text, ev.target_text,
-                  ev.trigger, ev.actor_country, ev.target_country, *((ev.category,) if table == "happenings" else ()))
+                  ev.trigger, ev.actor_country, ev.target_country, *(getattr(ev, x) for x in extra))
                  for ev in rows],
             )
         c.executemany(
