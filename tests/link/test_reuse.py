@@ -205,3 +205,44 @@ def test_two_briefs_naming_the_same_people_are_no_rewrite():
               "Pellow next week to discuss the river border, two diplomats said on condition of anonymity.\n")
     found = compare(expected, retold)
     assert found is not None and found.kind == "rewrite"
+
+
+def test_one_run_counts_a_band_key_over_all_its_new_articles_whatever_the_batch(tmp_path, monkeypatch):
+    """A band key's cap counts every article of the run: five republications of one wire story over a cap of three
+    make its keys boilerplate for all of them, in batches of two as in one batch (the first batch used to link
+    before the later ones pushed the key over the cap); the links of both runs are the same."""
+    from newstrace.link import reuse
+
+    monkeypatch.setattr(reuse, "BUCKET_CAP", 3)
+    docs = [Doc(text=f"{WIRE}\n\nRepublished by outlet {i}.", url=f"https://outlet{i}.example/w", outlet=f"O{i}",
+                published="2031-09-06T10:00:00Z") for i in range(5)]
+    found = {}
+    for batch in (2, 2000):
+        with Store(tmp_path / f"b{batch}.db") as store:
+            store_docs(store, docs)
+            link_store(store, 0, batch=batch)
+            found[batch] = sorted(tuple(r) for r in store.conn.execute("SELECT copy_id, origin_id, kind FROM reuse_links"))
+    assert found[2] == found[2000]
+    monkeypatch.setattr(reuse, "BUCKET_CAP", 64)
+    with Store(tmp_path / "loose.db") as store:
+        store_docs(store, docs)
+        link_store(store, 0, batch=2)
+        assert store.conn.execute("SELECT count(*) FROM reuse_links").fetchone()[0] >= 4  # not hot: all found
+
+
+def test_an_article_s_best_candidates_are_ranked_by_hits_then_seq(tmp_path):
+    """Over ``MAX_CANDIDATES`` articles share band keys with one: it compares the ones sharing most first, then the
+    smallest ``seq`` among equals (not whatever order SQLite grouped them in)."""
+    from newstrace.link.reuse import MAX_CANDIDATES, candidates
+
+    n = MAX_CANDIDATES + 10
+    with Store(tmp_path / "c.db") as store:
+        conn = store.conn
+        # article 0 holds keys 1..3; article s holds keys 1 and 2, and key 3 too when s is a multiple of 7
+        rows = [(k, 0) for k in (1, 2, 3)] + [(k, s) for s in range(1, n + 1) for k in (1, 2)]
+        rows += [(3, s) for s in range(7, n + 1, 7)]
+        conn.executemany("INSERT INTO reuse_bands(band_key, article_seq) VALUES (?,?)", sorted(rows, reverse=True))
+        got = candidates(conn, {0: {1, 2, 3}})[0]
+    sevens = list(range(7, n + 1, 7))
+    assert got[: len(sevens)] == sevens  # three shared keys first
+    assert got[len(sevens):] == [s for s in range(1, n + 1) if s % 7][: MAX_CANDIDATES - len(sevens)]

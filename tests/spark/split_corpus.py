@@ -26,7 +26,7 @@ def _name(rng: random.Random) -> str:
     return "".join(rng.choice(SYL) for _ in range(4)).capitalize()
 
 
-def _analysis(text: str, actor: str, target: str, town: str) -> Analysis:
+def _analysis(text: str, actor: str, target: str, town: str, welcome: bool = False) -> Analysis:
     def span(s: str) -> list[list[int]]:
         return [[text.index(s), text.index(s) + len(s)]]
 
@@ -38,11 +38,19 @@ def _analysis(text: str, actor: str, target: str, town: str) -> Analysis:
                modality="asserted", evidence=Evidence(0, end, text[:end]), source=Source(kind="author"),
                actor_text=actor, target_text=target)
     place = Place(id="p1", name=town, country="VLR", geonameid=zlib.crc32(town.encode()) % 10**7)
-    return Analysis(entities=ents, places=[place], events=[ev])
+    events = [ev]
+    if welcome:
+        start = text.index("Washington welcomed")
+        stop = text.index(".", start) + 1
+        events.append(Event(id="v2", type="SUPPORT", mode=None, cameo=None, actor="e3", target=None, place=None,
+                            date=None, modality="asserted", evidence=Evidence(start, stop, text[start:stop]),
+                            source=Source(kind="author"), actor_text="Washington", target_text=None))
+    return Analysis(entities=ents, places=[place], events=events)
 
 
-def build(store: Store, happenings: int = 8, reports: int = 3, seed: int = 7) -> list[str]:
-    """Store the corpus; returns the article ids in ``seq`` order."""
+def build(store: Store, happenings: int = 8, reports: int = 3, seed: int = 7, welcome: bool = False) -> list[str]:
+    """Store the corpus; returns the article ids in ``seq`` order. ``welcome``: Washington's welcome is coded too
+    (a SUPPORT by Washington in every article, so its story key is in every report of the week)."""
     rng = random.Random(seed)
     docs: list[tuple[str, str, str, str, str, int]] = []
     for h in range(happenings):
@@ -61,7 +69,7 @@ def build(store: Store, happenings: int = 8, reports: int = 3, seed: int = 7) ->
             art = Article(id=article_id(text), url=f"https://www.{outlet}/a/{k}", outlet=None, title=None, byline=None,
                           published=(date(2031, 1, 1) + timedelta(days=day)).isoformat(), tags=[], language="en",
                           text=text)
-            store.add_article(art, _analysis(text, actor, target, town))
+            store.add_article(art, _analysis(text, actor, target, town, welcome))
             ids.append(art.id)
     return ids
 

@@ -79,6 +79,10 @@ def test_the_largest_group_is_one_story_and_its_copy(linked) -> None:
 @pytest.mark.parametrize("table", LINK_TABLES)
 def test_link_tables_equal_the_single_machine_link(linked, table: str) -> None:
     spark_out, exported, _, _ = linked
+    _same_table(spark_out, exported, table)
+
+
+def _same_table(spark_out: Path, exported: Path, table: str) -> None:
     got, want = read_table(spark_out, table).to_pylist(), export_table(exported, table)
     assert want, f"the single-machine link wrote no {table}"
     assert sorted_rows(got) == sorted_rows(want), differences(got, want)
@@ -86,10 +90,14 @@ def test_link_tables_equal_the_single_machine_link(linked, table: str) -> None:
 
 def test_every_link_row_equals_the_single_machine_store(linked) -> None:
     """Every row the link code wrote (story links, claims, reuse passages, canonical members ...), as in the store."""
+    spark_out, _, _, db = linked
+    _same_rows(spark_out, db)
+
+
+def _same_rows(spark_out: Path, db: Path) -> None:
     from newstrace.link import DERIVED_TABLES
     from newstrace.spark.bins import EXTRA_LINK_TABLES
 
-    spark_out, _, _, db = linked
     got: dict[str, set[str]] = {}
     data = read_table(spark_out, "link_rows")
     for table, raw in zip(data.column("table").to_pylist(), data.column("row").to_pylist()):
@@ -137,3 +145,48 @@ def test_keys_hot_in_the_corpus_are_hot_in_a_bin(tmp_path: Path) -> None:
             marks = store.conn.execute("SELECT count(*) FROM reuse_bands WHERE article_seq < 0").fetchone()[0]
             # the rewrite pass still compares the two reports of one story, sentence by sentence
             assert ("duplicate" not in found) == hot and marks == 0, found
+
+
+@pytest.fixture(scope="module")
+def capped(spark, tmp_path_factory) -> tuple[Path, Path, Path, int]:
+    """The corpus with Washington's welcome coded in every report, linked with ``story_key_cap: 2`` (a user's
+    lexicon file): its key is hot in every week. (The Spark output, the single-machine export and store, and the
+    number of story links the single machine made without the cap.)"""
+    from newstrace.link import link_store
+    from newstrace.link.stories import load_config
+    from newstrace.spark.linking import link_records
+
+    base = tmp_path_factory.mktemp("spark-capped")
+    with Store(base / "loose.db") as store:
+        build(store, HAPPENINGS, REPORTS, welcome=True)
+        link_store(store, 0)
+        loose = store.conn.execute("SELECT count(*) FROM story_links").fetchone()[0]
+    (base / "cap.yaml").write_text("story_key_cap: 2\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NEWSTRACE_LEXICONS", str(base / "cap.yaml"))
+        load_config.cache_clear()
+        try:
+            with Store(base / "single.db") as store:
+                build(store, HAPPENINGS, REPORTS, welcome=True)
+                recs = spark.createDataFrame(records(store), "seq long, article_id string, row string")
+                link_records(spark, recs, base / "work", base / "spark", 2)
+                link_store(store, 0)
+                export(store, "parquet", base / "export")
+        finally:
+            load_config.cache_clear()
+    return base / "spark", base / "export", base / "single.db", loose
+
+
+def test_a_story_key_hot_in_the_corpus_is_hot_in_every_task_and_bin(capped) -> None:
+    """Washington's key is over the cap in every week: neither path compares reports through it (fewer story links
+    than without the cap), and the Spark output still equals the single-machine link, row for row."""
+    spark_out, exported, db, loose = capped
+    with Store(db) as store:
+        tight = store.conn.execute("SELECT count(*) FROM story_links").fetchone()[0]
+        welcomes = store.conn.execute("SELECT count(DISTINCT story_id) FROM story_members WHERE event_id='v2'"
+                                      ).fetchone()[0]
+    assert tight < loose
+    assert welcomes == HAPPENINGS * REPORTS + 1  # each welcome a story of its own: nothing rarer brings them together
+    for table in LINK_TABLES:
+        _same_table(spark_out, exported, table)
+    _same_rows(spark_out, db)

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from itertools import islice
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -32,6 +33,7 @@ from newstrace.store.sqlite import Store
 log = logging.getLogger(__name__)
 
 CACHE_KIB = 256 * 1024  # SQLite page cache while linking (KiB)
+COMMIT_LINKS = 1000  # reuse links written per transaction
 DERIVED_TABLES = ("reuse_links", "reuse_passages", "reuse_signatures", "reuse_bands", "story_keys", "story_words",
                   "story_reports", "story_members", "stories", "link_articles", "mention_keys", "story_links",
                   "claim_reports", "claims", "paraphrase_checked", "lead_keys")
@@ -87,22 +89,24 @@ def link_lock(store: Store) -> Iterator[None]:
 
 
 def link_store(store: Store, since_seq: int = 0, *, batch: int = 2000, resolve: bool = True,
-               clear: bool = True) -> dict[str, Any]:
+               clear: bool = True, reuse_pairs: Mapping[int, Sequence[int]] | None = None) -> dict[str, Any]:
     """Link the articles stored after ``since_seq`` against the whole store; returns a summary of what it did.
 
     ``resolve=False`` leaves step 1 out: the articles' canonical entity ids are given (the Spark link step resolves
     entities over groups of entities first, then links articles with those ids fixed). ``clear=False`` keeps what
     the derived tables hold when ``since_seq <= 0`` (the Spark link step puts the keys that are hot corpus-wide
-    there first). Holds the store's link lock throughout, so concurrent ingests link one after the other."""
+    there first). ``reuse_pairs`` (article ``seq`` -> the ``seq`` of the articles to compare it with) replaces the
+    MinHash candidates of the text reuse step (a Spark bin is told the pairs the whole corpus ranks first). Holds the
+    store's link lock throughout, so concurrent ingests link one after the other."""
     with link_lock(store):
-        return _link_store(store, since_seq, batch=batch, resolve=resolve, clear=clear)
+        return _link_store(store, since_seq, batch=batch, resolve=resolve, clear=clear, reuse_pairs=reuse_pairs)
 
 
-def _link_store(store: Store, since_seq: int, *, batch: int, resolve: bool = True,
-                clear: bool = True) -> dict[str, Any]:
+def _link_store(store: Store, since_seq: int, *, batch: int, resolve: bool = True, clear: bool = True,
+                reuse_pairs: Mapping[int, Sequence[int]] | None = None) -> dict[str, Any]:
     from newstrace.link.corroboration import corroborate
     from newstrace.link.outlets import load_groups, outlet_key
-    from newstrace.link.reuse import link_reuse, save_link
+    from newstrace.link.reuse import index_new, link_reuse, save_link
     from newstrace.link.paraphrase import link_rewrites
     from newstrace.link.stories import link_stories, load_config
 
@@ -131,16 +135,23 @@ def _link_store(store: Store, since_seq: int, *, batch: int, resolve: bool = Tru
                          " VALUES (?,?,?,?)",
                          [(seq, aid, outlet_key(url, outlet), _genre(conn, seq)) for seq, aid, url, outlet in new])
 
-    # text reuse, committed per batch of new articles
+    # text reuse: every new article indexed first (the caps count the whole run), then compared; committed as found
     kinds: dict[str, int] = {}
     copies_touched: set[str] = set()
     seqs = [s for s, *_ in new]
     for i in range(0, len(seqs), batch):
         with store.transaction():
-            for link in link_reuse(conn, seqs[i : i + batch], batch=batch):
+            index_new(conn, seqs[i : i + batch])
+    links = link_reuse(conn, seqs, batch=batch, pairs=reuse_pairs)
+    while True:
+        with store.transaction():
+            found = list(islice(links, COMMIT_LINKS))
+            for link in found:
                 save_link(conn, link)
                 kinds[link.kind] = kinds.get(link.kind, 0) + 1
                 copies_touched.add(link.copy.id)
+        if not found:
+            break
     summary["reuse"] = kinds
 
     # stories of the new articles' events, rewrites among each story's reports, then the corroboration of every

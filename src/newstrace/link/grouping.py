@@ -27,6 +27,8 @@ from newstrace.link.stories import (
     Mention,
     StoryConfig,
     blocking_keys,
+    hot_blocks,
+    hot_keys_of,
     incompatible,
     load_config,
     pair_score,
@@ -260,12 +262,15 @@ def story_id(members: Sequence[Mention]) -> str:
     return story_id_for(min(members, key=ref_key))
 
 
-def candidate_pairs(mentions: Sequence[Mention]) -> Iterable[tuple[Mention, Mention]]:
-    """Each pair of mentions sharing a blocking key, once, in a fixed order."""
+def candidate_pairs(mentions: Sequence[Mention], cfg: StoryConfig | None = None) -> Iterable[tuple[Mention, Mention]]:
+    """Each pair of mentions sharing a blocking key that is hot in neither's block of days (``stories.hot_blocks``:
+    the whole corpus is at hand), once, in a fixed order."""
+    cfg = cfg or load_config()
+    hot = hot_blocks(mentions, cfg)
     by_key: dict[str, list[int]] = defaultdict(list)
     ordered = sorted(mentions, key=ref_key)
     for i, m in enumerate(ordered):
-        for k in blocking_keys(m):
+        for k in blocking_keys(m) - hot_keys_of(m, hot, cfg):
             by_key[k].append(i)
     seen: set[tuple[int, int]] = set()
     for k in sorted(by_key):
@@ -290,7 +295,7 @@ def links_of(pairs: Iterable[tuple[Mention, Mention]], cfg: StoryConfig) -> list
 def group_mentions(mentions: Sequence[Mention], cfg: StoryConfig | None = None) -> dict[Ref, str]:
     """The story id of each mention, all in memory: candidate pairs, links, clusters."""
     cfg = cfg or load_config()
-    links = links_of(candidate_pairs(mentions), cfg)
+    links = links_of(candidate_pairs(mentions, cfg), cfg)
     out: dict[Ref, str] = {}
     for members in cluster_groups(mentions, links, cfg):
         sid = story_id(members)

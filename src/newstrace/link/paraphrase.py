@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from newstrace.link.reuse import REF_COLUMNS, ArticleRef, Passage, article_ref, origin_first
+from newstrace.link.reuse import REF_COLUMNS, Alignment, ArticleRef, Passage, ReuseLink, article_ref, origin_first
 from newstrace.link.stories import word_weights
 
 SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)")
@@ -204,7 +204,7 @@ def link_rewrites(conn: sqlite3.Connection, stories: Iterable[Sequence[str]], ne
     """Compare the articles of each story pairwise, and the new articles with those whose leads share their rare
     words (each pair once), and store the rewrites and shared origins found as reuse links with their aligned
     sentences as passages; returns the ids of the copies found."""
-    from newstrace.link.reuse import Alignment, ReuseLink, save_link
+    from newstrace.link.reuse import save_link
 
     pairs: set[tuple[str, str]] = lead_pairs(conn, new_ids) if new_ids else set()
     for ids in stories:
@@ -220,20 +220,29 @@ def link_rewrites(conn: sqlite3.Connection, stories: Iterable[Sequence[str]], ne
         a, b = refs.get(a_id), refs.get(b_id)
         if a is None or b is None or _linked(conn, a_id, b_id):
             continue
-        a_first, how = origin_first(a, b)
-        origin, copy = (a, b) if a_first else (b, a)
-        for ref in (origin, copy):
-            if ref.id not in cut:
-                cut[ref.id] = sentences(ref.text)
-        rw = compare_sentences(cut[origin.id], cut[copy.id])
-        if rw is None:
-            continue
-        passages = [Passage(y.start, y.end, x.start, x.end, len(y.weights)) for x, y, _ in rw.pairs]
-        words = sum(p.words for p in passages)
-        al = Alignment(passages, round(rw.coverage, 4), round(rw.coverage, 4), words)
-        save_link(conn, ReuseLink(copy, origin, rw.kind, al, how))
-        found.add(copy.id)
+        link = reworded(a, b, cut)
+        if link is not None:
+            save_link(conn, link)
+            found.add(link.copy.id)
     return found
+
+
+def reworded(a: ArticleRef, b: ArticleRef, cut: dict[str, list[Sentence]] | None = None) -> ReuseLink | None:
+    """The rewrite or shared-origin link between two articles (the later one the copy), or None; ``cut`` keeps
+    each article's sentences for the next pair."""
+    cut = {} if cut is None else cut
+    a_first, how = origin_first(a, b)
+    origin, copy = (a, b) if a_first else (b, a)
+    for ref in (origin, copy):
+        if ref.id not in cut:
+            cut[ref.id] = sentences(ref.text)
+    rw = compare_sentences(cut[origin.id], cut[copy.id])
+    if rw is None:
+        return None
+    passages = [Passage(y.start, y.end, x.start, x.end, len(y.weights)) for x, y, _ in rw.pairs]
+    words = sum(p.words for p in passages)
+    al = Alignment(passages, round(rw.coverage, 4), round(rw.coverage, 4), words)
+    return ReuseLink(copy, origin, rw.kind, al, how)
 
 
 def _checked(conn: sqlite3.Connection, pair: tuple[str, str]) -> bool:

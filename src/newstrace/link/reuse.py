@@ -27,7 +27,7 @@ import re
 import sqlite3
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -430,7 +430,8 @@ def index_articles(conn: sqlite3.Connection, refs: Iterable[ArticleRef]) -> dict
 
 
 def candidates(conn: sqlite3.Connection, keys_by_seq: dict[int, set[int]]) -> dict[int, list[int]]:
-    """For each article, the other articles sharing at least MIN_BAND_HITS LSH band keys with it, most first.
+    """For each article, the other articles sharing at least MIN_BAND_HITS LSH band keys with it, most first (the
+    smallest ``seq`` first among equals), at most ``MAX_CANDIDATES``.
 
     Done in SQL over a temporary table of the articles' keys: keys whose bucket holds more than BUCKET_CAP articles
     are boilerplate and dropped first, so a site footer never turns into all pairs.
@@ -446,7 +447,7 @@ def candidates(conn: sqlite3.Connection, keys_by_seq: dict[int, set[int]]) -> di
     rows = conn.execute(
         "SELECT n.article_seq, b.article_seq, count(*) AS hits FROM link_new_keys n"
         " JOIN reuse_bands b ON b.band_key = n.band_key AND b.article_seq != n.article_seq"
-        " GROUP BY n.article_seq, b.article_seq HAVING hits >= ? ORDER BY n.article_seq, hits DESC",
+        " GROUP BY n.article_seq, b.article_seq HAVING hits >= ? ORDER BY n.article_seq, hits DESC, b.article_seq",
         (MIN_BAND_HITS,)).fetchall()
     conn.execute("DELETE FROM link_new_keys")
     out: dict[int, list[int]] = defaultdict(list)
@@ -465,27 +466,57 @@ class ReuseLink:
     direction_by: str
 
 
-def link_reuse(conn: sqlite3.Connection, new_seqs: Sequence[int], batch: int = 2000) -> Iterator[ReuseLink]:
-    """Index the new articles and yield their reuse links with the store's articles (and with each other).
+def stored_keys(conn: sqlite3.Connection, seqs: Sequence[int]) -> dict[int, set[int]]:
+    """The band keys of these indexed articles, from their stored signatures."""
+    out: dict[int, set[int]] = {}
+    seqs = list(seqs)
+    for i in range(0, len(seqs), 500):
+        chunk = seqs[i : i + 500]
+        for seq, sigs in conn.execute(f"SELECT article_seq, signatures FROM reuse_signatures WHERE article_seq IN"
+                                      f" ({','.join('?' * len(chunk))})", chunk):
+            out[seq] = band_keys(np.frombuffer(sigs, dtype="<u4").reshape(-1, NUM_PERM))
+    return out
 
-    Works in batches of ``batch`` new articles so memory stays bounded; each pair is verified once.
+
+def index_new(conn: sqlite3.Connection, new_seqs: Sequence[int]) -> None:
+    """Fingerprint these stored articles and write their signatures and band keys (``link_reuse`` reads them)."""
+    refs = _fetch(conn, new_seqs)
+    index_articles(conn, (refs[s] for s in sorted(new_seqs) if s in refs))
+
+
+def link_reuse(conn: sqlite3.Connection, new_seqs: Sequence[int], batch: int = 2000,
+               pairs: Mapping[int, Sequence[int]] | None = None) -> Iterator[ReuseLink]:
+    """Yield the reuse links of these new (indexed: ``index_new``) articles with the store's articles and with each
+    other.
+
+    ``link_store`` indexes every new article of a run before it compares any, so a band key's count
+    (``BUCKET_CAP``) and an article's best candidates (``MAX_CANDIDATES``) cover the whole run, not the batches so
+    far: one run over a corpus compares what the Spark link step compares. ``pairs`` (new article -> the articles to
+    compare it with) replaces the candidates found here: a Spark bin holds only some of an article's candidates and
+    is told which ones the whole corpus ranks first. Works in batches of ``batch`` new articles so memory stays
+    bounded (no cursor stays open between two links, so the caller may commit between them); each pair is verified
+    once (the pairs of two new articles are remembered for the run, the others meet from one side only).
     """
-    seen_pairs: set[tuple[int, int]] = set()
     new_seqs = sorted(new_seqs)
+    new = set(new_seqs)
+    seen_pairs: set[tuple[int, int]] = set()
     for i in range(0, len(new_seqs), batch):
         part = new_seqs[i : i + batch]
         refs = _fetch(conn, part)
-        keys = index_articles(conn, (refs[s] for s in part if s in refs))
-        cands = candidates(conn, keys)
+        if pairs is None:
+            cands = candidates(conn, stored_keys(conn, [s for s in part if s in refs]))
+        else:
+            cands = {s: list(pairs[s]) for s in part if s in refs and pairs.get(s)}
         toks: dict[int, Tokens] = {}
         others = {o for cs in cands.values() for o in cs if o not in refs}
         refs.update(_fetch(conn, sorted(others)))
-        for s, cs in cands.items():
+        for s, cs in sorted(cands.items()):
             for o in cs:
                 pair = (min(s, o), max(s, o))
-                if pair in seen_pairs or o not in refs:
+                if o not in refs or (o in new and pair in seen_pairs):
                     continue
-                seen_pairs.add(pair)
+                if o in new:
+                    seen_pairs.add(pair)
                 for x in (s, o):
                     if x not in toks:
                         toks[x] = tokenize(refs[x].text)

@@ -65,6 +65,8 @@ class StoryConfig:
     # families of happenings that have no actor (a quake, a fire): their place and country stand for who took part
     place_families: frozenset[str] = frozenset()
     place_country_part: float = 0.3  # what the same country counts as participants for those families
+    # a blocking key held by more mentions than this in one block of days says nothing by itself (``hot_block``)
+    key_cap: int = 200
 
     def family(self, event_type: str) -> str:
         """The family of a PLOVER type; a type no family lists is its own family."""
@@ -82,6 +84,7 @@ def load_config() -> StoryConfig:
     merge_mean, merge_stories = StoryConfig.merge_mean, StoryConfig.merge_stories
     modalities: set[str] | None = None
     place_families: set[str] = set()
+    key_cap = StoryConfig.key_cap
     for data in rule_files(files, "story rules"):
         place_families.update(str(f) for f in data.get("story_place_families") or [])
         for fam, types in (data.get("story_families") or {}).items():
@@ -94,11 +97,13 @@ def load_config() -> StoryConfig:
         text_alone = float(data.get("story_text_alone", text_alone))
         merge_mean = float(data.get("story_merge_mean", merge_mean))
         merge_stories = float(data.get("story_merge_stories", merge_stories))
+        key_cap = int(data.get("story_key_cap", key_cap))
         stop.update(str(w).casefold() for w in data.get("name_stopwords") or [])
         if data.get("story_modalities"):
             modalities = {str(m) for m in data["story_modalities"]}
     return StoryConfig(families, window, threshold, frozenset(stop), frozenset(modalities or {"asserted", "negated"}),
-                       weights, text_core, text_alone, merge_mean, merge_stories, frozenset(place_families))
+                       weights, text_core, text_alone, merge_mean, merge_stories, frozenset(place_families),
+                       key_cap=key_cap)
 
 
 # -- text helpers ---------------------------------------------------------------------------------------------------
@@ -274,6 +279,77 @@ def blocking_keys(m: Mention) -> set[str]:
         # a happening with no actor is found by its country too: "Colca Valley" and "southern Peru" are one quake's
         keys |= {f"{m.family}|c|{c}" for c in m.countries | ({m.place_country} - {None})}
     return keys
+
+
+# -- hot blocks: the cap on a blocking key ----------------------------------------------------------------------------
+# A key such as "verbal cooperation with the United States" or "placed in Russia" is held by thousands of mentions
+# a week in a month of world news; scoring all their pairs costs the square of that, and a pair that shares nothing
+# rarer is no evidence of one event. So the days are cut into blocks as long as the story window, and a key held by
+# more than ``key_cap`` mentions in one block is **hot** there: a pair of mentions is compared through a key only
+# when the key is hot in neither's block (``usable_keys``), and pairs that share a rarer key still meet through it.
+# Counts only grow, so a key once hot in a block stays hot; ``link_stories`` takes back the links a key that turned
+# hot had made alone, so an incremental link still equals a full one.
+
+def key_bucket(day: date | None, cfg: StoryConfig) -> int | None:
+    """The block of days a mention's keys are counted in: its day's ordinal over the story window (None: undated).
+    Two mentions inside the window are in one block or in two neighbouring ones."""
+    return day.toordinal() // max(1, cfg.window_days) if day else None
+
+
+def bucket_days(bucket: int, cfg: StoryConfig) -> tuple[str, str]:
+    """The first and last day of a block (ISO dates)."""
+    w = max(1, cfg.window_days)
+    return date.fromordinal(max(1, bucket * w)).isoformat(), date.fromordinal(bucket * w + w - 1).isoformat()
+
+
+def hot_blocks(mentions: Iterable[Mention], cfg: StoryConfig) -> set[tuple[str, int | None]]:
+    """The (key, block) pairs held by more than ``key_cap`` of these mentions (a whole corpus, in memory)."""
+    counts: Counter[tuple[str, int | None]] = Counter()
+    for m in mentions:
+        b = key_bucket(m.date, cfg)
+        counts.update((k, b) for k in blocking_keys(m))
+    return {kb for kb, n in counts.items() if n > cfg.key_cap}
+
+
+def hot_keys_of(m: Mention, hot: set[tuple[str, int | None]] | Callable[[str, int | None], bool],
+                cfg: StoryConfig) -> frozenset[str]:
+    """The keys of a mention that are hot in its block (``hot``: the hot (key, block) pairs, or a test of one)."""
+    b = key_bucket(m.date, cfg)
+    test = hot if callable(hot) else (lambda k, bb: (k, bb) in hot)
+    return frozenset(k for k in blocking_keys(m) if test(k, b))
+
+
+def usable_keys(m_keys: frozenset[str] | set[str], m_hot: frozenset[str], x_keys: frozenset[str] | set[str],
+                x_hot: frozenset[str]) -> set[str]:
+    """The keys two mentions share that are hot in neither's block: the keys through which they are compared."""
+    return (set(m_keys) & set(x_keys)) - m_hot - x_hot
+
+
+class BlockCounts:
+    """Whether a key is hot in a block of days, counted in the store's ``mention_keys`` (each pair asked once a run).
+
+    The counts include every mention whose keys are stored, the new ones of this run too, so a full link counts the
+    whole corpus, as the Spark link step does."""
+
+    def __init__(self, conn: sqlite3.Connection, cfg: StoryConfig) -> None:
+        self.conn, self.cfg = conn, cfg
+        self._n: dict[tuple[str, int | None], int] = {}
+
+    def count(self, key: str, bucket: int | None) -> int:
+        """How many mentions hold ``key`` in ``bucket``, counted up to ``key_cap`` + 1."""
+        kb = (key, bucket)
+        if kb not in self._n:
+            limit = self.cfg.key_cap + 1
+            if bucket is None:
+                sql, args = "day IS NULL", [key, limit]
+            else:
+                sql, args = "day BETWEEN ? AND ?", [key, *bucket_days(bucket, self.cfg), limit]
+            self._n[kb] = self.conn.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM mention_keys WHERE key=? AND {sql} LIMIT ?)", args).fetchone()[0]
+        return self._n[kb]
+
+    def hot(self, key: str, bucket: int | None) -> bool:
+        return self.count(key, bucket) > self.cfg.key_cap
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -554,21 +630,83 @@ def _mentions_of(conn: sqlite3.Connection, refs: Iterable[Ref], cfg: StoryConfig
     return load_mentions(conn, sorted({a for a, _ in wanted}), cfg, only=wanted)
 
 
-def _candidates(conn: sqlite3.Connection, m: Mention, cfg: StoryConfig) -> set[Ref]:
-    """The linked mentions that share a blocking key with ``m`` within the date window (or have no date)."""
-    keys = sorted(blocking_keys(m))
+def _candidates(conn: sqlite3.Connection, m: Mention, cfg: StoryConfig, counts: BlockCounts) -> set[Ref]:
+    """The linked mentions that share a key with ``m`` that is hot in neither's block (``usable_keys``), within the
+    date window (or without a date)."""
     out: set[Ref] = set()
-    for i in range(0, len(keys), 400):
-        chunk = keys[i : i + 400]
-        sql = f"SELECT article_id, event_id FROM mention_keys WHERE key IN ({','.join('?' * len(chunk))})"
-        args: list[Any] = list(chunk)
+    mine = key_bucket(m.date, cfg)
+    for key in sorted(blocking_keys(m)):
+        if counts.hot(key, mine):
+            continue
+        sql = "SELECT article_id, event_id, day FROM mention_keys WHERE key=?"
+        args: list[Any] = [key]
         if m.date:
             sql += " AND (day IS NULL OR day BETWEEN ? AND ?)"
             args += [(m.date - timedelta(days=cfg.window_days)).isoformat(),
                      (m.date + timedelta(days=cfg.window_days)).isoformat()]
-        out.update((r[0], r[1]) for r in conn.execute(sql, args))
+        for aid, eid, day in conn.execute(sql, args):
+            b = key_bucket(to_date(day), cfg)
+            if b == mine or not counts.hot(key, b):
+                out.add((aid, eid))
     out.discard(m.ref)
     return out
+
+
+def _retract(conn: sqlite3.Connection, new: Sequence[Mention], cfg: StoryConfig, counts: BlockCounts) -> set[Ref]:
+    """Take back the stored links that a key turned hot by these new mentions had made alone; returns the mentions
+    whose links went (their groups are cut again).
+
+    A key's count in a block only grows, so a pair linked while its only shared key was not yet hot there is no
+    longer a pair a full link would compare: without this, the stories would depend on the order of ingest."""
+    added: Counter[tuple[str, int | None]] = Counter()
+    for m in new:
+        b = key_bucket(m.date, cfg)
+        added.update((k, b) for k in blocking_keys(m))
+    turned = sorted((kb for kb, n in added.items() if counts.hot(*kb) and counts.count(*kb) - n <= cfg.key_cap),
+                    key=lambda kb: (kb[0], kb[1] if kb[1] is not None else -1))
+    if not turned:
+        return set()
+    new_refs = {m.ref for m in new}
+    gone: set[Ref] = set()
+    for key, bucket in turned:
+        sql, args = ("day IS NULL", [key]) if bucket is None else ("day BETWEEN ? AND ?",
+                                                                   [key, *bucket_days(bucket, cfg)])
+        olds = [(r[0], r[1]) for r in conn.execute(
+            f"SELECT article_id, event_id FROM mention_keys WHERE key=? AND {sql}", args)]
+        for a in olds:
+            if a in new_refs:
+                continue
+            for b_ref in _linked_to(conn, a):
+                if not _usable_pair(conn, a, b_ref, cfg, counts):
+                    x, y = sorted((a, b_ref))
+                    conn.execute("DELETE FROM story_links WHERE a_article=? AND a_event=? AND b_article=?"
+                                 " AND b_event=?", (*x, *y))
+                    gone |= {a, b_ref}
+    if gone:
+        log.info("%d story links taken back: their only shared key turned hot", len(gone))
+    return gone
+
+
+def _linked_to(conn: sqlite3.Connection, ref: Ref) -> list[Ref]:
+    a, e = ref
+    return [(r[0], r[1]) for r in conn.execute(
+        "SELECT b_article, b_event FROM story_links WHERE a_article=? AND a_event=?"
+        " UNION SELECT a_article, a_event FROM story_links WHERE b_article=? AND b_event=?", (a, e, a, e))]
+
+
+def _keys_of(conn: sqlite3.Connection, ref: Ref, cfg: StoryConfig, counts: BlockCounts) -> tuple[set[str],
+                                                                                                   frozenset[str]]:
+    """A stored mention's keys and those of them hot in its block."""
+    rows = conn.execute("SELECT key, day FROM mention_keys WHERE article_id=? AND event_id=?", ref).fetchall()
+    keys = {r[0] for r in rows}
+    hot = frozenset(r[0] for r in rows if counts.hot(r[0], key_bucket(to_date(r[1]), cfg)))
+    return keys, hot
+
+
+def _usable_pair(conn: sqlite3.Connection, a: Ref, b: Ref, cfg: StoryConfig, counts: BlockCounts) -> bool:
+    ka, ha = _keys_of(conn, a, cfg, counts)
+    kb, hb = _keys_of(conn, b, cfg, counts)
+    return bool(usable_keys(ka, ha, kb, hb))
 
 
 def _group(conn: sqlite3.Connection, start: Iterable[Ref]) -> set[Ref]:
@@ -646,7 +784,9 @@ def link_stories(conn: sqlite3.Connection, article_ids: Sequence[str],
     conn.executemany("INSERT OR IGNORE INTO mention_keys(key, day, article_id, event_id) VALUES (?,?,?,?)",
                      sorted(((k, _day(m), m.article_id, m.event_id) for m in new for k in blocking_keys(m)),
                             key=lambda t: (t[0], t[1] or "", t[2], t[3])))
-    cands = {m.ref: _candidates(conn, m, cfg) for m in new}
+    counts = BlockCounts(conn, cfg)
+    retracted = _retract(conn, new, cfg, counts)
+    cands = {m.ref: _candidates(conn, m, cfg, counts) for m in new}
     others = _mentions_of(conn, {r for cs in cands.values() for r in cs if r not in by_ref}, cfg)
     known = {**{x.ref: x for x in others}, **by_ref}
     rows = []
@@ -664,7 +804,7 @@ def link_stories(conn: sqlite3.Connection, article_ids: Sequence[str],
                 rows.append((*a, *b, round(score, 6)))
     conn.executemany("INSERT OR REPLACE INTO story_links(a_article, a_event, b_article, b_event, score)"
                      " VALUES (?,?,?,?,?)", rows)
-    return recluster(conn, _group(conn, by_ref), cfg, known)
+    return recluster(conn, _group(conn, set(by_ref) | retracted), cfg, known)
 
 
 def recluster(conn: sqlite3.Connection, refs: set[Ref], cfg: StoryConfig,

@@ -59,17 +59,33 @@ def insert_records(store: Store, records: Iterable[dict[str, Any]]) -> None:
 HOT = "~hot~"  # the article id (negative seq) of the placeholder rows that mark a key hot
 
 
+def story_hot_key(key: str, bucket: int | None) -> str:
+    """How a story blocking key hot in a block of days travels with its articles: ``s:<key>\t<block>``."""
+    return f"s:{key}\t{'' if bucket is None else bucket}"
+
+
 def seed_hot(store: Store, keys: Iterable[str]) -> None:
     """Mark these candidate keys hot in a bin's store, as they are in the corpus: a band key (``r:``) gets
     ``BUCKET_CAP`` + 1 placeholder articles in ``reuse_bands``, a lead word (``l:``) ``LEAD_BUCKET_CAP`` + 1 in
-    ``lead_keys``, so ``link.reuse.candidates`` and ``link.paraphrase.lead_pairs`` drop them in the bin too
-    (a bin holds fewer of the key's articles than the corpus). ``unseed`` takes the placeholders out again."""
+    ``lead_keys``, a story key in a block of days (``s:``, ``story_hot_key``) ``story_key_cap`` + 1 placeholder
+    mentions in ``mention_keys`` on that block's first day, so ``link.reuse.candidates``, ``link.paraphrase.lead_pairs``
+    and ``link.stories`` drop them in the bin too (a bin holds fewer of the key's articles than the corpus).
+    ``unseed`` takes the placeholders out again."""
     from newstrace.link.paraphrase import LEAD_BUCKET_CAP
     from newstrace.link.reuse import BUCKET_CAP
+    from newstrace.link.stories import bucket_days, load_config
 
     bands = sorted({int(k[2:]) for k in keys if k.startswith("r:")})
     leads = sorted({k[2:] for k in keys if k.startswith("l:")})
+    cfg = load_config()
+    stories = []
+    for k in sorted({k for k in keys if k.startswith("s:")}):
+        key, _, bucket = k[2:].rpartition("\t")
+        day = bucket_days(int(bucket), cfg)[0] if bucket else None
+        stories += [(key, day, f"{HOT}{i}", bucket or "-") for i in range(cfg.key_cap + 1)]
     with store.transaction():
+        store.conn.executemany("INSERT OR IGNORE INTO mention_keys(key, day, article_id, event_id) VALUES (?,?,?,?)",
+                               stories)
         store.conn.executemany("INSERT OR IGNORE INTO reuse_bands(band_key, article_seq) VALUES (?,?)",
                                [(b, -1 - i) for b in bands for i in range(BUCKET_CAP + 1)])
         store.conn.executemany("INSERT OR IGNORE INTO lead_keys(key, article_id, day) VALUES (?,?,NULL)",
@@ -81,6 +97,7 @@ def unseed(store: Store) -> None:
     with store.transaction():
         store.conn.execute("DELETE FROM reuse_bands WHERE article_seq < 0")
         store.conn.execute("DELETE FROM lead_keys WHERE article_id LIKE ?", (HOT + "%",))
+        store.conn.execute("DELETE FROM mention_keys WHERE article_id LIKE ?", (HOT + "%",))
 
 
 def _cell(value: Any) -> Any:

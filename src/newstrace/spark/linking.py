@@ -2,14 +2,17 @@
 
 1. Entities (``spark.entities``): each connected group of entities that share resolution keys is resolved on its
    own by ``link.resolve.resolve_entities``; the canonical ids are written into the records' analyses.
-2. Story links, block by block (``story_links``): each story blocking key's block of mentions (``link.stories``'
-   ``load_mentions`` and ``blocking_keys``, on the resolved records) is scored by ``link.blocks.block_links``, which
-   keeps the pairs whose ``link_score`` reaches the story threshold: the links ``link_stories`` stores.
+2. Story links, block by block (``block_tasks``): each story blocking key's block of mentions (``link.stories``'
+   ``load_mentions`` and ``blocking_keys``, on the resolved records), cut by blocks of days and with the keys hot in
+   a block of days left out there (``link.stories.hot_blocks``: over ``story_key_cap`` mentions), is scored by
+   ``link.blocks.block_links``, which keeps the pairs whose ``link_score`` reaches the story threshold: the links
+   ``link_stories`` stores. No task holds more than about three times the cap.
 3. Reuse links, bucket by bucket (``verified_links``): the pairs the reuse and rewrite passes compare
    (``candidate_pairs``: ``MIN_BAND_HITS`` shared MinHash-LSH band keys of ``link.reuse.fingerprint``, or
    ``MIN_LEAD_KEYS`` shared rare lead words of ``link.paraphrase.lead_keys`` within ``LEAD_DAYS``; keys over their
    bucket caps are boilerplate and dropped, as the link code drops them) are hashed into buckets with both their
-   articles, and ``link_store`` on each bucket's articles finds the reuse links (copies, excerpts, rewrites).
+   articles, and each pair is checked by the rule of the pass that compares it (``link.pairs``: exact passages,
+   or a rewording), with no store.
    Article groups (``components.components``): articles joined by a story link or a reuse link, directly or through
    others. Stories are cut from groups of story links and corroboration reads a story's reports and their reuse
    links, so two articles in different groups never meet in any rule; a candidate pair that is no link, or a key
@@ -20,10 +23,11 @@
 5. Out come the linked records (the analysis JSON with canonical ids, each event's story), the link export tables,
    and every row the link code wrote to the store's link tables (``link_rows``, for ``load``).
 
-The keys that are hot in the corpus are marked hot in every bin (``bins.seed_hot``), so a bin drops them as the
-whole corpus does. What can still differ from one ``link_store`` over the whole store: ``link_store`` counts a band
-key's articles over the articles indexed so far, in batches of 2,000 new articles, so on a larger corpus a key that
-crosses ``BUCKET_CAP`` between two batches is used by the first batch there and by no article here.
+The keys that are hot in the corpus (band keys, lead words, story keys in a block of days) are marked hot in every
+bin (``bins.seed_hot``), so a bin drops them as the whole corpus does, and each bin's text reuse step compares the
+band pairs the whole corpus ranks among each article's best (``candidate_pairs``, ``bin_pairs``). One
+``link_store`` over the whole store counts and ranks over the whole run too (it indexes every new article before it
+compares any), so the two paths compare the same pairs and give the same rows (``tests/spark/test_split.py``).
 """
 
 from __future__ import annotations
@@ -45,8 +49,13 @@ from newstrace.store.sqlite import Store
 __all__ = ["insert_records", "link_records", "link_bin", "KEYS"]
 
 # an article's key (``blob`` null; ``day``: its publication day, for lead words), or one story blocking key of one
-# of its mentions (``blob``: the pickled mention)
-KEYS = pa.schema([("seq", pa.int64()), ("key", pa.string()), ("blob", pa.binary()), ("day", pa.string())])
+# of its mentions (``blob``: the pickled mention; ``day`` its date, ``bucket`` its block of days, ``ref`` its id)
+KEYS = pa.schema([("seq", pa.int64()), ("key", pa.string()), ("blob", pa.binary()), ("day", pa.string()),
+                  ("bucket", pa.int64()), ("ref", pa.string())])
+# a mention's story key in one task of its key's block (``task``: a block of days, or ``blocks.UNDATED``), with the
+# mention's keys that are hot in its block
+TASKS = pa.schema([("key", pa.string()), ("task", pa.int64()), ("blob", pa.binary()), ("ref", pa.string()),
+                   ("hot", pa.list_(pa.string()))])
 EDGES = pa.schema([("seq", pa.int64()), ("key", pa.string())])
 
 
@@ -55,7 +64,7 @@ def key_batches(batches: Iterable[pa.RecordBatch], kinds: str = "rl") -> Iterato
     """``mapInArrow`` body: records (``seq``, ``article_id``, ``row``) in; their candidate keys of ``kinds``
     (``link.candidates.candidate_keys``) and each mention's story blocking keys with the mention out (``KEYS``)."""
     from newstrace.link.candidates import candidate_keys
-    from newstrace.link.stories import blocking_keys, load_config, load_mentions, to_date
+    from newstrace.link.stories import blocking_keys, key_bucket, load_config, load_mentions, to_date
 
     cfg = load_config()
     for batch in batches:
@@ -64,44 +73,84 @@ def key_batches(batches: Iterable[pa.RecordBatch], kinds: str = "rl") -> Iterato
         day_of = {r["seq"]: to_date(json.loads(r["row"]).get("published")) for r in records}
         with Store(":memory:") as store:
             insert_records(store, records)
-            rows = [{"seq": s, "key": k, "blob": None, "day": day_of[s].isoformat() if day_of[s] else None}
+            rows = [{"seq": s, "key": k, "blob": None, "day": day_of[s].isoformat() if day_of[s] else None,
+                     "bucket": None, "ref": None}
                     for s, k in sorted({(seq_of[a], k) for a, k in candidate_keys(store.conn, list(seq_of), kinds)})]
             # only what an article states happened (or denies) is a report (``link_stories``)
             for m in load_mentions(store.conn, list(seq_of), cfg):
                 if m.modality in cfg.modalities:
-                    blob = pickle.dumps(m)
-                    rows += [{"seq": m.seq, "key": f"s:{k}", "blob": blob, "day": None}
+                    blob, day = pickle.dumps(m), m.date.isoformat() if m.date else None
+                    rows += [{"seq": m.seq, "key": f"s:{k}", "blob": blob, "day": day,
+                              "bucket": key_bucket(m.date, cfg), "ref": f"{m.article_id}\t{m.event_id}"}
                              for k in sorted(blocking_keys(m))]
         yield pa.RecordBatch.from_pylist(rows, schema=KEYS)
 
 
 def block_group(pdf: Any) -> Any:
-    """``applyInPandas`` body: one story blocking key's mentions in; an edge (``seq``, ``key``) for each end of each
-    story link between two articles it owns (``link.blocks.block_links``) out."""
+    """``applyInPandas`` body: one task of one story blocking key's block in (``TASKS``: its mentions, each with its
+    hot keys); an edge (``seq``, ``key``) for each end of each story link between two articles it owns
+    (``link.blocks.block_links``) out."""
     import pandas as pd
 
     from newstrace.link.blocks import block_links
 
     mentions = [pickle.loads(b) for b in pdf["blob"]]
+    hot = {m.ref: frozenset(str(k)[2:] for k in (h if h is not None else ())) for m, h in zip(mentions, pdf["hot"])}
     seq_of = {m.ref: m.seq for m in mentions}
     rows = []
-    for link in block_links(str(pdf["key"].iloc[0])[2:], mentions):
+    for link in block_links(str(pdf["key"].iloc[0])[2:], mentions, hot=hot, bucket=int(pdf["task"].iloc[0])):
         a, b = seq_of[link.a], seq_of[link.b]
         if a != b:
             rows += [(a, f"t:{min(a, b)}:{max(a, b)}"), (b, f"t:{min(a, b)}:{max(a, b)}")]
     return pd.DataFrame(rows, columns=EDGES.names)
 
 
+def block_tasks(blocks: Any) -> tuple[Any, Any]:
+    """The tasks of the story blocks (``TASKS``), from the story key rows of ``KEYS``: a key hot in a block of days
+    (more than ``story_key_cap`` mentions there: ``link.stories`` does not compare through it) is left out there and
+    noted in each of its mentions' hot keys; the task of block ``b`` gets the key's mentions of ``b``, of ``b + 1``
+    and the undated ones; the task ``UNDATED`` the undated ones (``link.blocks``). Returns the tasks and, for the
+    bins, (``seq``, ``key``) of each article's hot story keys (``bins.story_hot_key``)."""
+    from pyspark.sql import functions as F
+
+    from newstrace.link.blocks import UNDATED
+    from newstrace.link.stories import load_config
+
+    cap = load_config().key_cap
+    counts = blocks.groupBy("key", "bucket").count()
+    hot = counts.where(F.col("count") > cap).select(F.col("key").alias("hk"), F.col("bucket").alias("hb"),
+                                                      F.lit(True).alias("is_hot"))
+    flagged = (blocks.join(hot, (F.col("key") == F.col("hk")) & F.col("bucket").eqNullSafe(F.col("hb")), "left")
+               .drop("hk", "hb"))
+    mention_hot = (flagged.where(F.col("is_hot")).groupBy("ref").agg(F.sort_array(F.collect_set("key")).alias("hot")))
+    live = flagged.where(F.col("is_hot").isNull()).join(mention_hot, "ref", "left") \
+        .select("key", "bucket", "blob", "ref", "hot")
+    own = live.withColumn("task", F.coalesce(F.col("bucket"), F.lit(UNDATED)))
+    tasks = own.select("key", "task").distinct()
+    nxt = (live.where(F.col("bucket").isNotNull()).withColumn("task", F.col("bucket") - 1)
+           .join(tasks, ["key", "task"], "left_semi"))
+    undated = (live.where(F.col("bucket").isNull()).drop("bucket")
+               .join(tasks.where(F.col("task") != UNDATED), "key"))
+    cols = TASKS.names
+    hot_rows = (flagged.where(F.col("is_hot"))
+                .select("seq", F.concat(F.col("key"), F.lit("\t"), F.coalesce(F.col("bucket").cast("string"),
+                                                                              F.lit(""))).alias("key")).distinct())
+    return own.select(*cols).unionByName(nxt.select(*cols)).unionByName(undated.select(*cols)), hot_rows
+
+
 # -- 4. one bin ------------------------------------------------------------------------------------------------------
-def link_bin(records: list[dict[str, Any]], bin_id: int, hot: Iterable[str] = ()) -> Iterator[dict[str, Any]]:
+def link_bin(records: list[dict[str, Any]], bin_id: int, hot: Iterable[str] = (),
+             pairs: dict[int, list[int]] | None = None) -> Iterator[dict[str, Any]]:
     """Link one bin's (resolved) articles with ``link_store`` and yield every output row (``OUT``); ``hot``: the
-    band keys and lead words of these articles that are hot in the corpus."""
+    band keys, lead words and story keys in blocks of days (``bins.story_hot_key``) of these articles that are hot
+    in the corpus; ``pairs``: the band pairs the corpus ranks among each article's best (``candidate_pairs``), which
+    the text reuse step compares instead of the bin's own ranking."""
     from newstrace.link import link_store
 
     with Store(":memory:") as store:
         insert_records(store, records)
         seed_hot(store, hot)
-        link_store(store, 0, resolve=False, clear=False)
+        link_store(store, 0, resolve=False, clear=False, reuse_pairs=pairs)
         unseed(store)
         for rec in linked_records(store):
             yield {"kind": "record", "bin": bin_id, "name": None, **rec}
@@ -120,7 +169,8 @@ def link_group(pdf: Any) -> Any:
 
     records = pdf[["seq", "article_id", "row"]].to_dict("records")
     hot = {k for ks in pdf["hot"] if ks is not None for k in ks}
-    rows = list(link_bin(records, int(pdf["bin"].iloc[0]), hot))
+    pairs = {int(s): [int(p) for p in ps] if ps is not None else [] for s, ps in zip(pdf["seq"], pdf["partners"])}
+    rows = list(link_bin(records, int(pdf["bin"].iloc[0]), hot, pairs))
     return pd.DataFrame(rows, columns=OUT.names)
 
 
@@ -148,13 +198,15 @@ def capped(keys: Any) -> Any:
 
 def candidate_pairs(keys: Any) -> Any:
     """(``x``, ``y``, ``lead``) for each pair of articles (``x < y``) the reuse and rewrite passes compare: those
-    sharing ``MIN_BAND_HITS`` band keys (``link.reuse.candidates``; a superset of what its per-article cap verifies)
-    or ``MIN_LEAD_KEYS`` lead words within ``LEAD_DAYS`` (``link.paraphrase.lead_pairs``: undated leads are near
-    every lead), hot keys left out. A self-join per key, which the caps keep small."""
+    sharing ``MIN_BAND_HITS`` band keys among the ``MAX_CANDIDATES`` best of either article (``link.reuse.candidates``:
+    most shared keys first, then the smallest ``seq``), or ``MIN_LEAD_KEYS`` lead words within ``LEAD_DAYS``
+    (``link.paraphrase.lead_pairs``: undated leads are near every lead), hot keys left out. A self-join per key,
+    which the caps keep small."""
+    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     from newstrace.link.paraphrase import LEAD_DAYS, MIN_LEAD_KEYS
-    from newstrace.link.reuse import MIN_BAND_HITS
+    from newstrace.link.reuse import MAX_CANDIDATES, MIN_BAND_HITS
 
     kept = capped(keys.select("seq", "key", "day"))
     a, b = kept.alias("a"), kept.alias("b")
@@ -165,43 +217,49 @@ def candidate_pairs(keys: Any) -> Any:
              .where(~lead | near)
              .groupBy(F.col("a.seq").alias("x"), F.col("b.seq").alias("y"), lead.alias("lead")).count()
              .where(F.col("count") >= F.when(F.col("lead"), MIN_LEAD_KEYS).otherwise(MIN_BAND_HITS)))
-    return pairs.select("x", "y", "lead")
+    band = pairs.where(~F.col("lead"))
+    # each article ranks all its partners, smaller and larger seq alike
+    both = band.select(F.col("x").alias("a"), F.col("y").alias("b"), "count").unionByName(
+        band.select(F.col("y").alias("a"), F.col("x").alias("b"), "count"))
+    best = (both.withColumn("rank", F.row_number().over(Window.partitionBy("a").orderBy(F.desc("count"), "b")))
+            .where(F.col("rank") <= MAX_CANDIDATES)
+            .select(F.least("a", "b").alias("x"), F.greatest("a", "b").alias("y"), F.lit(False).alias("lead"))
+            .distinct())
+    return pairs.where(F.col("lead")).select("x", "y", "lead").unionByName(best)
 
 
-def verify_group(pdf: Any) -> Any:
-    """``applyInPandas`` body: one bucket of candidate pairs' articles (resolved records with their hot keys) in;
-    an edge (``seq``, ``key``) for each end of each reuse link among them out (exact copies, excerpts, rewrites,
-    shared origins: what ``link_store`` finds among these articles, the corpus-wide hot keys marked hot)."""
+def verify_group(pairs: Any, members: Any) -> Any:
+    """``cogroup.applyInPandas`` body: one bucket's candidate pairs (``x``, ``y``, ``lead``) and its articles'
+    records in; an edge (``seq``, ``key``) for each end of each pair that is a reuse link out (exact passages for a
+    band pair, a rewording for a lead pair: ``link.pairs``, the rules of ``link_store``'s two reuse passes)."""
     import pandas as pd
 
-    from newstrace.link import link_store
+    from newstrace.link.pairs import PairChecker, article_ref_of
 
-    hot = {k for ks in pdf["hot"] if ks is not None for k in ks}
+    check = PairChecker({int(s): article_ref_of(int(s), json.loads(r)) for s, r in zip(members["seq"], members["row"])})
     rows = []
-    with Store(":memory:") as store:
-        insert_records(store, pdf[["seq", "article_id", "row"]].to_dict("records"))
-        seed_hot(store, hot)
-        link_store(store, 0, resolve=False, clear=False)
-        for a, b in store.conn.execute("SELECT c.seq, o.seq FROM reuse_links r JOIN articles c ON c.id = r.copy_id"
-                                       " JOIN articles o ON o.id = r.origin_id"):
-            key = f"v:{min(a, b)}:{max(a, b)}"
-            rows += [(a, key), (b, key)]
+    for x, y, lead in sorted(zip(pairs["x"].astype(int), pairs["y"].astype(int), pairs["lead"].astype(bool))):
+        if check.link(x, y, lead) is not None:
+            key = f"v:{x}:{y}"
+            rows += [(x, key), (y, key)]
     return pd.DataFrame(rows, columns=EDGES.names)
 
 
-def verified_links(recs: Any, pairs: Any, hot: Any, buckets: int) -> Any:
+def verified_links(recs: Any, pairs: Any, buckets: int) -> Any:
     """(``seq``, ``key``) edges of the reuse links among candidate pairs, found bucket by bucket: each pair goes to
-    the bucket of its first article, with both articles, so every pair the link code compares is compared in one
-    bucket (an article paired with many lands in several); a pair that is no link joins nothing."""
+    the bucket of its first article, with both articles' records, so every pair the link code compares is compared in
+    one bucket (an article paired with many lands in several); a pair that is no link joins nothing. A superset of
+    the links ``link_store`` finds (it verifies each article's ``MAX_CANDIDATES`` best pairs), so no group is cut."""
     from pyspark.sql import functions as F
 
     from newstrace.spark.schema import spark_schema
 
-    bucket = F.pmod(F.xxhash64("x"), F.lit(buckets)).alias("bucket")
-    members = (pairs.select(bucket, F.col("x").alias("seq")).union(pairs.select(bucket, F.col("y").alias("seq")))
-               .distinct())
-    grouped = members.join(recs, "seq").join(hot, "seq", "left")
-    return grouped.groupBy("bucket").applyInPandas(verify_group, spark_schema(EDGES)).distinct()
+    bucketed = pairs.withColumn("bucket", F.pmod(F.xxhash64("x"), F.lit(buckets)))
+    ends = pairs.select(F.pmod(F.xxhash64("x"), F.lit(buckets)).alias("mb"), F.col("x").alias("seq")).union(
+        pairs.select(F.pmod(F.xxhash64("x"), F.lit(buckets)).alias("mb"), F.col("y").alias("seq")))
+    members = ends.distinct().join(recs.select("seq", "row"), "seq")
+    return (bucketed.groupBy("bucket").cogroup(members.groupBy("mb"))
+            .applyInPandas(verify_group, spark_schema(EDGES)).distinct())
 
 
 def article_edges(spark: Any, recs: Any, work: Path, buckets: int) -> tuple[Any, Any, dict[str, int], Any]:
@@ -214,20 +272,49 @@ def article_edges(spark: Any, recs: Any, work: Path, buckets: int) -> tuple[Any,
     recs.mapInArrow(key_batches, spark_schema(KEYS)).write.mode("overwrite").parquet(str(work / "keys"))
     keys = spark.read.parquet(str(work / "keys"))
     blocks = keys.where(F.col("blob").isNotNull())
-    links = blocks.groupBy("key").applyInPandas(block_group, spark_schema(EDGES)).distinct()
+    tasks, story_hot = block_tasks(blocks)
+    tasks.write.mode("overwrite").parquet(str(work / "story_tasks"))
+    tasks = spark.read.parquet(str(work / "story_tasks"))
+    links = tasks.groupBy("key", "task").applyInPandas(block_group, spark_schema(EDGES)).distinct()
     links.write.mode("overwrite").parquet(str(work / "story_links"))
     links = spark.read.parquet(str(work / "story_links"))
     plain = keys.where(F.col("blob").isNull()).select("seq", "key", "day")
     candidate_pairs(plain).write.mode("overwrite").parquet(str(work / "pairs"))
     pairs = spark.read.parquet(str(work / "pairs"))
-    hot = (plain.join(hot_keys(plain.select("seq", "key")), "key").groupBy("seq")
-           .agg(F.collect_list("key").alias("hot")))
+    hot = (plain.join(hot_keys(plain.select("seq", "key")), "key").select("seq", "key").unionByName(story_hot)
+           .groupBy("seq").agg(F.collect_list("key").alias("hot")))
     hot.write.mode("overwrite").parquet(str(work / "hot"))
     hot = spark.read.parquet(str(work / "hot"))
-    verified_links(recs, pairs, hot, buckets).write.mode("overwrite").parquet(str(work / "reuse_links"))
+    verified_links(recs, pairs, buckets).write.mode("overwrite").parquet(str(work / "reuse_links"))
     reuse = spark.read.parquet(str(work / "reuse_links"))
-    counts = {"candidate_pairs": pairs.count(), "reuse_links": reuse.count() // 2, "story_links": links.count() // 2}
+    counts = {"candidate_pairs": pairs.count(), "reuse_links": reuse.count() // 2, "story_links": links.count() // 2,
+              **block_sizes(blocks, spark.read.parquet(str(work / "story_tasks")))}
     return reuse.unionByName(links), hot, counts, pairs
+
+
+def block_sizes(blocks: Any, tasks: Any) -> dict[str, int]:
+    """The sizes that bound the story step's tasks: the largest block of one story key (all its days), the largest
+    task (one key's block of days with its neighbours), and how many (key, block of days) are hot."""
+    from pyspark.sql import functions as F
+
+    from newstrace.link.stories import load_config
+
+    per_key = blocks.groupBy("key").count().agg(F.max("count")).collect()[0][0]
+    per_task = tasks.groupBy("key", "task").count().agg(F.max("count")).collect()[0][0]
+    hot = (blocks.groupBy("key", "bucket").count().where(F.col("count") > load_config().key_cap).count())
+    return {"largest_story_key": int(per_key or 0), "largest_story_task": int(per_task or 0), "hot_story_blocks": hot}
+
+
+def bin_pairs(pairs: Any, binned: Any) -> Any:
+    """(``seq``, ``partners``): each article's band pairs (``candidate_pairs``) with articles of its own bin, which
+    its bin's text reuse step compares (a reuse link never joins two bins)."""
+    from pyspark.sql import functions as F
+
+    return (pairs.where(~F.col("lead")).select(F.col("x").alias("seq"), F.col("y").alias("partner"))
+            .join(binned, "seq")
+            .join(binned.select(F.col("seq").alias("partner"), F.col("bin").alias("pbin")), "partner")
+            .where(F.col("bin") == F.col("pbin"))
+            .groupBy("seq").agg(F.sort_array(F.collect_list("partner")).alias("partners")))
 
 
 def checked_rows(pairs: Any, binned: Any, recs: Any) -> Any:
@@ -270,7 +357,7 @@ def link_records(spark: Any, records: Any, work: Path, out: Path, partitions: in
     binned, sizes = pack(comp, total, 2 * partitions)
     binned.write.mode("overwrite").parquet(str(work / "bins"))
     binned = spark.read.parquet(str(work / "bins"))
-    grouped = resolved.join(binned, "seq").join(hot, "seq", "left")
+    grouped = resolved.join(binned, "seq").join(hot, "seq", "left").join(bin_pairs(pairs, binned), "seq", "left")
     linked = grouped.groupBy("bin").applyInPandas(link_group, spark_schema(OUT))
     linked.write.mode("overwrite").parquet(str(work / "link_out"))
     done = (spark.read.parquet(str(work / "link_out")).unionByName(canonical_rows)
