@@ -4,7 +4,8 @@
 
 1. cross-article entities (``newstrace.link.resolve.resolve_entities`` when installed),
 2. outlets and outlet groups (``link.outlets``),
-3. text reuse: MinHash-LSH candidates, aligned passages, direction and kind (``link.reuse``),
+3. text reuse: every new article fingerprinted first, then MinHash-LSH candidates (the caps count the whole run),
+   aligned passages, direction and kind (``link.reuse``),
 4. stories: the new articles' events linked to the stored mentions they may report one event with, and every group
    of linked mentions they touch cut into stories again (``link.stories``, ``link.grouping``); then rewrites and
    shared origins among each story's reports (``link.paraphrase``),
@@ -142,7 +143,7 @@ def _link_store(store: Store, since_seq: int, *, batch: int, resolve: bool = Tru
     for i in range(0, len(seqs), batch):
         with store.transaction():
             index_new(conn, seqs[i : i + batch])
-    links = link_reuse(conn, seqs, batch=batch, pairs=reuse_pairs)
+    links = iter(link_reuse(conn, seqs, batch=batch, pairs=reuse_pairs))
     while True:
         with store.transaction():
             found = list(islice(links, COMMIT_LINKS))

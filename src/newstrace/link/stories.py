@@ -11,6 +11,10 @@ mention's links are added, and every connected group of links it touches is cut 
 (``link.grouping.cluster``), so the stories depend on the mentions alone: the same in any ingest order or batch,
 and an incremental link equals a full one.
 
+A key held by more than ``story_key_cap`` mentions in one block of days (blocks as long as the window) is hot
+there and compares no pair (``hot_blocks``, ``usable_keys``): the cost of a key in every report of a busy week stays
+bounded, and pairs that share a rarer key still meet.
+
 ``link_stories`` does this for the new articles of a link run; ``load_mentions`` builds mentions from the store's
 events, entities and places; generic participants ("the two sides", "officials", bare nationality words) give no
 key and no name words.
