@@ -156,3 +156,31 @@ def test_a_key_over_the_cap_in_another_block_is_not_hot_here(tmp_path, cap_three
         link_store(store, 0)
         links, members = _stories(store)
     assert len(links) == 2 and len({sid for sid, *_ in members}) == 2
+
+
+PARTIES = ["Osk Council", "Lindor Mab", "Mardova", "Quel Front", "Tava Guild"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(PARTIES), st.sampled_from([None, *PARTIES]),
+                          st.one_of(st.none(), st.integers(min_value=0, max_value=30))), min_size=2, max_size=18),
+       st.integers(min_value=1, max_value=6))
+def test_links_found_block_by_block_and_day_by_day_equal_the_links_of_the_whole_corpus(rows, cap):
+    """What the Spark link step computes (each key's block cut by days, hot keys left out, each pair in the task of
+    its smallest usable key) is what the link code computes over the whole corpus at once."""
+    cfg = _cfg(cap)
+    mentions = [_m(f"a{i:02d}", actor, target if target != actor else None,
+                   day=None if d is None else DAY + timedelta(days=d), words="envoys met to talk about grain")
+                for i, (actor, target, d) in enumerate(rows)]
+    whole = {(lk.a, lk.b, lk.score) for lk in links_of(candidate_pairs(mentions, cfg), cfg)}
+    hot_set = hot_blocks(mentions, cfg)
+    hot = {m.ref: hot_keys_of(m, hot_set, cfg) for m in mentions}
+    tasks = set()
+    for key in sorted({k for m in mentions for k in blocking_keys(m)}):
+        live = [m for m in mentions if key in blocking_keys(m) - hot[m.ref]]
+        for b in sorted({key_bucket(m.date, cfg) for m in live if m.date}):
+            task = [m for m in live if key_bucket(m.date, cfg) in (b, b + 1, None)]
+            tasks |= {(lk.a, lk.b, lk.score) for lk in block_links(key, task, cfg, hot=hot, bucket=b)}
+        tasks |= {(lk.a, lk.b, lk.score)
+                  for lk in block_links(key, [m for m in live if m.date is None], cfg, hot=hot, bucket=UNDATED)}
+    assert tasks == whole

@@ -69,7 +69,7 @@ class StoryConfig:
     # families of happenings that have no actor (a quake, a fire): their place and country stand for who took part
     place_families: frozenset[str] = frozenset()
     place_country_part: float = 0.3  # what the same country counts as participants for those families
-    # a blocking key held by more mentions than this in one block of days says nothing by itself (``hot_block``)
+    # a blocking key held by more mentions than this in one block of days says nothing by itself (``hot_blocks``)
     key_cap: int = 200
 
     def family(self, event_type: str) -> str:
@@ -315,18 +315,24 @@ def hot_blocks(mentions: Iterable[Mention], cfg: StoryConfig) -> set[tuple[str, 
     return {kb for kb, n in counts.items() if n > cfg.key_cap}
 
 
-def hot_keys_of(m: Mention, hot: set[tuple[str, int | None]] | Callable[[str, int | None], bool],
-                cfg: StoryConfig) -> frozenset[str]:
-    """The keys of a mention that are hot in its block (``hot``: the hot (key, block) pairs, or a test of one)."""
+def hot_keys_of(m: Mention, hot: set[tuple[str, int | None]], cfg: StoryConfig) -> frozenset[str]:
+    """The keys of a mention that are hot in its block (``hot``: the hot (key, block) pairs)."""
     b = key_bucket(m.date, cfg)
-    test = hot if callable(hot) else (lambda k, bb: (k, bb) in hot)
-    return frozenset(k for k in blocking_keys(m) if test(k, b))
+    return frozenset(k for k in blocking_keys(m) if (k, b) in hot)
 
 
 def usable_keys(m_keys: frozenset[str] | set[str], m_hot: frozenset[str], x_keys: frozenset[str] | set[str],
                 x_hot: frozenset[str]) -> set[str]:
     """The keys two mentions share that are hot in neither's block: the keys through which they are compared."""
     return (set(m_keys) & set(x_keys)) - m_hot - x_hot
+
+
+def block_rows(key: str, bucket: int | None, cfg: StoryConfig) -> tuple[str, list[Any]]:
+    """The query (and its arguments) of the mentions in ``mention_keys`` that hold ``key`` in block ``bucket``."""
+    sql = "SELECT article_id, event_id FROM mention_keys WHERE key=? AND "
+    if bucket is None:
+        return sql + "day IS NULL", [key]
+    return sql + "day BETWEEN ? AND ?", [key, *bucket_days(bucket, cfg)]
 
 
 class BlockCounts:
@@ -343,13 +349,9 @@ class BlockCounts:
         """How many mentions hold ``key`` in ``bucket``, counted up to ``key_cap`` + 1."""
         kb = (key, bucket)
         if kb not in self._n:
-            limit = self.cfg.key_cap + 1
-            if bucket is None:
-                sql, args = "day IS NULL", [key, limit]
-            else:
-                sql, args = "day BETWEEN ? AND ?", [key, *bucket_days(bucket, self.cfg), limit]
-            self._n[kb] = self.conn.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM mention_keys WHERE key=? AND {sql} LIMIT ?)", args).fetchone()[0]
+            sql, args = block_rows(key, bucket, self.cfg)
+            self._n[kb] = self.conn.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)",
+                                            [*args, self.cfg.key_cap + 1]).fetchone()[0]
         return self._n[kb]
 
     def hot(self, key: str, bucket: int | None) -> bool:
@@ -673,10 +675,7 @@ def _retract(conn: sqlite3.Connection, new: Sequence[Mention], cfg: StoryConfig,
     new_refs = {m.ref for m in new}
     gone: set[Ref] = set()
     for key, bucket in turned:
-        sql, args = ("day IS NULL", [key]) if bucket is None else ("day BETWEEN ? AND ?",
-                                                                   [key, *bucket_days(bucket, cfg)])
-        olds = [(r[0], r[1]) for r in conn.execute(
-            f"SELECT article_id, event_id FROM mention_keys WHERE key=? AND {sql}", args)]
+        olds = [(r[0], r[1]) for r in conn.execute(*block_rows(key, bucket, cfg))]
         for a in olds:
             if a in new_refs:
                 continue
