@@ -7,6 +7,8 @@ the link logic is tested against inputs whose right answer is known, independent
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,3 +110,14 @@ def ingest_and_link(folder: Path, files: dict[str, str]) -> Path:
         assert stats.stored == len(files), stats
         link_store(store, 0)
     return db
+
+
+@contextmanager
+def linked_readonly(folder: Path, files: dict[str, str]) -> Iterator[tuple[Store, Path]]:
+    """``ingest_and_link`` the texts, then hold the store open read-only: (the store, its path)."""
+    db = ingest_and_link(folder, files)
+    store = Store(db, readonly=True)
+    try:
+        yield store, db
+    finally:
+        store.close()

@@ -11,9 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from newstrace.cli import app
-from newstrace.store.sqlite import Store
 
-from .link_builders import ingest_and_link
+from .link_builders import linked_readonly
 
 
 def _page(outlet: str, domain: str, slug: str, day: str, title: str, body: str) -> str:
@@ -58,12 +57,10 @@ QUAKE_CHILE = _page(
 
 @pytest.fixture(scope="module")
 def conn(tmp_path_factory, nlp):
-    db = ingest_and_link(tmp_path_factory.mktemp("happenings"),
+    with linked_readonly(tmp_path_factory.mktemp("happenings"),
                          {"wire.html": QUAKE_WIRE, "copy.html": QUAKE_COPY, "own.html": QUAKE_OWN,
-                          "fire.html": FIRE_ELSEWHERE, "chile.html": QUAKE_CHILE})
-    store = Store(db, readonly=True)
-    yield store.conn, db
-    store.close()
+                          "fire.html": FIRE_ELSEWHERE, "chile.html": QUAKE_CHILE}) as (store, db):
+        yield store.conn, db
 
 
 def _id(conn, name: str) -> str:

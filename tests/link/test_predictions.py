@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from newstrace.store.sqlite import Store
-
-from .link_builders import ingest_and_link
+from .link_builders import linked_readonly
 
 EXPECTED = ("Marland and Tessia ministers to meet in Pellow\n\n"
             "Foreign ministers Ilse Marrow of Marland and Teodor Vance of Tessia are expected to meet in Pellow next "
@@ -23,11 +21,9 @@ MET = ("Marland, Tessia ministers hold border talks\n\n"
 
 @pytest.fixture(scope="module")
 def conn(tmp_path_factory, nlp):
-    db = ingest_and_link(tmp_path_factory.mktemp("predictions"),
-                         {"expected.txt": EXPECTED, "expected-too.txt": EXPECTED_TOO, "met.txt": MET})
-    store = Store(db, readonly=True)
-    yield store.conn
-    store.close()
+    with linked_readonly(tmp_path_factory.mktemp("predictions"),
+                         {"expected.txt": EXPECTED, "expected-too.txt": EXPECTED_TOO, "met.txt": MET}) as (store, db):
+        yield store.conn
 
 
 def _claims_of(conn, name: str) -> list[dict]:

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from newstrace.store.sqlite import Store
-
-from .link_builders import ingest_and_link
+from .link_builders import linked_readonly
 
 TALKS = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Veloria and Ostrava open border talks in Geneva | The Harrow Gazette</title>
@@ -33,11 +31,9 @@ BRIEF_AGAIN = ("Marland, Tessia officials meet\n\nOfficials from Marland and Tes
 
 @pytest.fixture(scope="module")
 def conn(tmp_path_factory, nlp):
-    db = ingest_and_link(tmp_path_factory.mktemp("traps"),
-                         {"talks.html": TALKS, "brief.txt": BRIEF, "brief-again.txt": BRIEF_AGAIN})
-    store = Store(db, readonly=True)
-    yield store.conn
-    store.close()
+    with linked_readonly(tmp_path_factory.mktemp("traps"),
+                         {"talks.html": TALKS, "brief.txt": BRIEF, "brief-again.txt": BRIEF_AGAIN}) as (store, db):
+        yield store.conn
 
 
 def _id(conn, name: str) -> str:

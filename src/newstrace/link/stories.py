@@ -673,24 +673,30 @@ def _retract(conn: sqlite3.Connection, new: Sequence[Mention], cfg: StoryConfig,
     if not turned:
         return set()
     new_refs = {m.ref for m in new}
+    keys: dict[Ref, tuple[set[str], frozenset[str]]] = {}
     gone: set[Ref] = set()
+    taken = 0
     for key, bucket in turned:
-        olds = [(r[0], r[1]) for r in conn.execute(*block_rows(key, bucket, cfg))]
-        for a in olds:
+        for a in [(r[0], r[1]) for r in conn.execute(*block_rows(key, bucket, cfg))]:
             if a in new_refs:
                 continue
-            for b_ref in _linked_to(conn, a):
-                if not _usable_pair(conn, a, b_ref, cfg, counts):
-                    x, y = sorted((a, b_ref))
+            for b in _linked_to(conn, a):
+                for ref in (a, b):
+                    if ref not in keys:
+                        keys[ref] = _keys_of(conn, ref, cfg, counts)
+                if not usable_keys(*keys[a], *keys[b]):
+                    x, y = sorted((a, b))
                     conn.execute("DELETE FROM story_links WHERE a_article=? AND a_event=? AND b_article=?"
                                  " AND b_event=?", (*x, *y))
-                    gone |= {a, b_ref}
-    if gone:
-        log.info("%d story links taken back: their only shared key turned hot", len(gone))
+                    gone |= {a, b}
+                    taken += 1
+    if taken:
+        log.info("%d story links taken back: their only shared key turned hot", taken)
     return gone
 
 
 def _linked_to(conn: sqlite3.Connection, ref: Ref) -> list[Ref]:
+    """The mentions a stored story link joins to ``ref``."""
     a, e = ref
     return [(r[0], r[1]) for r in conn.execute(
         "SELECT b_article, b_event FROM story_links WHERE a_article=? AND a_event=?"
@@ -706,23 +712,14 @@ def _keys_of(conn: sqlite3.Connection, ref: Ref, cfg: StoryConfig, counts: Block
     return keys, hot
 
 
-def _usable_pair(conn: sqlite3.Connection, a: Ref, b: Ref, cfg: StoryConfig, counts: BlockCounts) -> bool:
-    ka, ha = _keys_of(conn, a, cfg, counts)
-    kb, hb = _keys_of(conn, b, cfg, counts)
-    return bool(usable_keys(ka, ha, kb, hb))
-
-
 def _group(conn: sqlite3.Connection, start: Iterable[Ref]) -> set[Ref]:
     """The mentions connected to ``start`` through story links (the group whose stories must be cut again)."""
     seen: set[Ref] = set(start)
     todo = sorted(seen)
     while todo and len(seen) < MAX_GROUP:
         nxt: list[Ref] = []
-        for a, e in todo:
-            for r in conn.execute("SELECT b_article, b_event FROM story_links WHERE a_article=? AND a_event=?"
-                                  " UNION SELECT a_article, a_event FROM story_links WHERE b_article=? AND b_event=?",
-                                  (a, e, a, e)):
-                ref = (r[0], r[1])
+        for start_ref in todo:
+            for ref in _linked_to(conn, start_ref):
                 if ref not in seen:
                     seen.add(ref)
                     nxt.append(ref)
